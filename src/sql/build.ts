@@ -55,6 +55,7 @@ export const sql = {
     whens,
     otherwise,
   }),
+  scalar: (query: SqlQuery): SqlExpr => ({ kind: 'scalar', query }),
   and: (...parts: Array<SqlExpr | null | undefined>): SqlExpr | null => combine('AND', parts),
   or: (...parts: Array<SqlExpr | null | undefined>): SqlExpr | null => combine('OR', parts),
   asc: (expr: SqlExpr): SqlOrder => ({ expr, descending: false, nulls: null }),

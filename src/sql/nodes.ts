@@ -28,6 +28,7 @@ export type ExtractUnit = (typeof EXTRACT_UNITS)[number];
 
 export const SQL_TYPES = [
   'date', 'timestamp', 'timestamptz', 'integer', 'bigint', 'smallint', 'numeric', 'double precision', 'real', 'text', 'boolean',
+  'interval',
 ] as const;
 export type SqlType = (typeof SQL_TYPES)[number];
 
@@ -100,7 +101,9 @@ export type SqlExpr =
       readonly frame: 'all' | 'toCurrent' | null;
     }
   | { readonly kind: 'currentDate' }
-  | { readonly kind: 'exists'; readonly query: SqlQuery };
+  | { readonly kind: 'exists'; readonly query: SqlQuery }
+  /** A scalar subquery: (SELECT max(t) FROM x). */
+  | { readonly kind: 'scalar'; readonly query: SqlQuery };
 
 export interface SqlOrder {
   readonly expr: SqlExpr;

@@ -191,7 +191,8 @@ class Renderer {
         if (typeof e.value !== 'number' || !Number.isFinite(e.value)) throw new TypeError('constants must be finite numbers');
         return e.value < 0 ? `(${String(e.value)})` : String(e.value);
       case 'trusted':
-        return `(${e.sql})`;
+        // A bare column name needs no parentheses; anything else keeps them.
+        return /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.sql.trim()) && !/^(select|from|where)$/i.test(e.sql.trim()) ? e.sql.trim() : `(${e.sql})`;
       case 'binary': {
         const p = PRECEDENCE[e.op];
         if (p === undefined) throw new Error(`unknown operator '${e.op}'`);
@@ -250,6 +251,8 @@ class Renderer {
         return 'CURRENT_DATE';
       case 'exists':
         return `EXISTS (\n${this.query(e.query, 4)}\n)`;
+      case 'scalar':
+        return `(${this.query(e.query, 0).replace(/\s*\n\s*/g, ' ')})`;
     }
   }
 }

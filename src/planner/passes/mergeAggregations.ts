@@ -1,0 +1,88 @@
+import type { AggregateNode, Join, LogicalPlan, PlanNode, Scan } from '../plan';
+import { collapseTrivialCombines, redirect } from './graph';
+
+/**
+ * Measures of the same model, at the same keys, under the same query filters, are computed
+ * in one scan: their nodes merge into one, each measure keeping its own filter (which the
+ * SQL renders as FILTER (WHERE ...)). Joins are named by their entity path, so the same
+ * join in two nodes is the same join.
+ *
+ *   agg_bookings:   SUM(bookings)              agg_bookings: SUM(bookings),
+ *   agg_bookings_2: SUM(booking_value)   ->                  SUM(booking_value)
+ */
+export function mergeAggregations(plan: LogicalPlan): LogicalPlan {
+  const groups = new Map<string, AggregateNode>();
+  const merged = new Map<string, string>();
+  const nodes: PlanNode[] = [];
+  for (const node of plan.nodes) {
+    if (node.kind !== 'aggregate' || node.mode !== 'aggregate') {
+      nodes.push(node);
+      continue;
+    }
+    const key = signature(node);
+    const into = groups.get(key);
+    if (!into) {
+      groups.set(key, node);
+      nodes.push(node);
+      continue;
+    }
+    const combined = mergeInto(into, node);
+    groups.set(key, combined);
+    nodes[nodes.indexOf(into)] = combined;
+    merged.set(node.id, into.id);
+  }
+  if (merged.size === 0) return plan;
+  return collapseTrivialCombines(redirect({ nodes, output: plan.output }, merged));
+}
+
+/** What must be equal for two aggregations to share a scan. */
+function signature(node: AggregateNode): string {
+  return JSON.stringify([
+    node.base.model,
+    node.base.relation,
+    node.base.filters,
+    node.keys,
+    node.where,
+    node.metricJoins,
+    node.nonAdditive,
+    node.joins.map((j) => [j.scan.alias, j.scan.filters, j.type]).sort(),
+  ]);
+}
+
+function mergeInto(a: AggregateNode, b: AggregateNode): AggregateNode {
+  const joins = [...a.joins];
+  for (const join of b.joins) {
+    const index = joins.findIndex((j) => j.scan.alias === join.scan.alias);
+    if (index < 0) joins.push(join);
+    else joins[index] = { ...joins[index]!, scan: unionScan(joins[index]!.scan, join.scan) };
+  }
+  return {
+    ...a,
+    base: unionScan(a.base, b.base),
+    joins: orderJoins(joins),
+    measures: [...a.measures, ...b.measures.filter((m) => !a.measures.some((x) => x.column === m.column))],
+  };
+}
+
+function unionScan(a: Scan, b: Scan): Scan {
+  const columns = [...a.columns];
+  for (const c of b.columns) if (!columns.some((x) => x.field === c.field)) columns.push(c);
+  return { ...a, columns };
+}
+
+/** A join must come after the join it starts from. */
+function orderJoins(joins: Join[]): Join[] {
+  const out: Join[] = [];
+  const placed = new Set(['base']);
+  let remaining = [...joins];
+  while (remaining.length) {
+    const ready = remaining.filter((j) => placed.has(j.fromAlias));
+    if (ready.length === 0) return [...out, ...remaining];
+    for (const j of ready) {
+      out.push(j);
+      placed.add(j.scan.alias);
+    }
+    remaining = remaining.filter((j) => !ready.includes(j));
+  }
+  return out;
+}
