@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.northstar/**', 'bench/out/**', 'test/fixtures/**/*.py'] },
+  { ignores: ['dist/**', 'test/scratch/**', 'node_modules/**', 'coverage/**', '.northstar/**', 'bench/out/**', 'test/fixtures/**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/metadata/**', 'migrations/**', 'test/**', 'src/demo/**', 'bench/**', 'scripts/**', 'src/execution/**'],
+    files: ['src/metadata/**', 'src/audit/**', 'src/security/**', 'migrations/**', 'test/**', 'src/demo/**', 'bench/**', 'scripts/**', 'src/execution/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
