@@ -118,7 +118,8 @@ function checkModel(model: SemanticModelDef, issues: IssueList): void {
         measure.loc,
         `${mwhat} has no agg_time_dimension and the model has no defaults.agg_time_dimension; expected one of its time dimensions${timeDimensions.length ? ` (${timeDimensions.join(', ')})` : ''}`,
       );
-    else {
+    else if (measure.aggTimeDimension !== model.defaultAggTimeDimension) {
+      // A measure that inherits the model default is covered by the check above.
       const found = dimension(measure.aggTimeDimension);
       if ((!found && !issues.unreadable.has(measure.aggTimeDimension)) || (found && found.type !== 'time'))
         issues.add(

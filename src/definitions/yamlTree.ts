@@ -36,7 +36,7 @@ export function parseYamlFile(file: string, text: string, issues: IssueList): YN
   let failed = false;
   for (const doc of documents) {
     for (const error of doc.errors) {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = lineCounter.linePos(error.pos[0]);
       issues.add('YAML_SYNTAX', { file, line: pos.line, column: pos.col }, `YAML syntax error: ${firstLine(error.message)}`);
       failed = true;
     }
