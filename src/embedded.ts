@@ -1,11 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   readonly url: string;
+  /** Where the data lives (the requested folder, or a temp folder PostgreSQL can reach). */
+  readonly dir: string;
   stop(): Promise<void>;
 }
 
@@ -20,8 +24,7 @@ interface EmbeddedPostgresInstance {
  * data under `dir` so it is reused across restarts. Creates database `name` if needed.
  */
 export async function startEmbeddedPostgres(options: { dir: string; port?: number; database: string }): Promise<EmbeddedDatabase> {
-  const dir = resolve(options.dir);
-  await mkdir(dir, { recursive: true });
+  const dir = await usableDirectory(resolve(options.dir));
   const port = options.port ?? (await freePort(54329));
   // The package is ESM-only; importing it also installs exit hooks, which we take back so
   // shutdown stays ours (drain requests first, then stop PostgreSQL).
@@ -58,7 +61,26 @@ export async function startEmbeddedPostgres(options: { dir: string; port?: numbe
   } finally {
     await client.end();
   }
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${options.database}`, stop: () => pg.stop() };
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${options.database}`, dir, stop: () => pg.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the 'postgres' user, which must be able to reach the data
+ * folder. When an ancestor (say /root) is closed to other users, the data goes under the
+ * system temp folder instead, at a path fixed for this project so restarts reuse it.
+ */
+async function usableDirectory(dir: string): Promise<string> {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const reachable = (path: string): boolean => {
+    for (let p = dirname(path); ; p = dirname(p)) {
+      if (existsSync(p) && (statSync(p).mode & 0o001) === 0) return false;
+      if (dirname(p) === p) return true;
+    }
+  };
+  const chosen = !root || reachable(dir) ? dir : join(tmpdir(), `northstar-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`, 'postgres');
+  await mkdir(chosen, { recursive: true });
+  if (root) await chmod(chosen, 0o755);
+  return chosen;
 }
 
 function quote(name: string): string {

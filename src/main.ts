@@ -16,8 +16,9 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
   let embedded: EmbeddedDatabase | null = null;
   if (!process.env['DATABASE_URL']) {
-    embedded = await startEmbeddedPostgres({ dir: join(root, '.northstar', 'postgres'), database: 'northstar' });
-    console.log(`PostgreSQL (embedded)  ${embedded.url.replace(/:[^:@/]+@/, ':***@')}  data in .northstar/postgres`);
+    const home = process.env['NORTHSTAR_HOME'] ?? join(root, '.northstar');
+    embedded = await startEmbeddedPostgres({ dir: join(home, 'postgres'), database: 'northstar' });
+    console.log(`PostgreSQL (embedded)  ${embedded.url.replace(/:[^:@/]+@/, ':***@')}  data in ${embedded.dir}`);
   }
   const config = readConfig(process.env, embedded ? { databaseUrl: embedded.url } : {});
   const logger = createLogger(config.logLevel);

@@ -7,15 +7,15 @@ import {
   type SemanticGraph,
   type SemanticModelDef,
 } from '../definitions';
-import type { Expr } from '../definitions/filter/ast';
+import { collectReferences, type Expr } from '../definitions/filter/ast';
 import { parseExpression } from '../definitions/filter/parser';
 import { closestNames, didYouMean } from '../definitions/suggest';
 import { UserError } from '../errors';
 import { sql } from '../sql/build';
 import type { BinaryOp, SqlExpr, WindowFunction } from '../sql/nodes';
 import { bindFilter, parseFilter, type MetricReferenceBinder, type ParsedFilter } from './filters';
-import { bindItem, requestedItem, shifted, toTimeGrain, type BindContext, type ItemBinding, type RequestedItem, type TimeShift } from './items';
-import type { AggregateNode, KeyColumn, LogicalPlan, MeasureColumn, OutputSpec, PlanNode, SpineSource, TimeGrain } from './plan';
+import { bindItem, extractPart, requestedItem, shifted, toTimeGrain, truncate, type BindContext, type ItemBinding, type RequestedItem, type TimeShift } from './items';
+import type { AggregateNode, KeyColumn, LogicalPlan, MeasureColumn, OutputSpec, PlanNode, SpineSource, TimeGrain, TimeKeySpec } from './plan';
 import type { NormalizedRequest } from './request';
 import { ModelScope } from './scope';
 
@@ -112,7 +112,7 @@ export class PlanBuilder {
         const ref = this.measure(p.measure.name);
         const measureFilters = [...filters, ...p.measure.filters.map((f) => parseFilter(f.sql, `filter of metric '${metric.name}'`))];
         let value = this.aggregate(ref, measureFilters, inner, metric);
-        if (p.measure.joinToTimespine) value = this.spineJoin(value, inner, ref);
+        if (p.measure.joinToTimespine) value = this.spineJoin(value, inner);
         if (p.measure.fillNullsWith !== null) value = this.fill(value, p.measure.fillNullsWith);
         return value;
       }
@@ -316,14 +316,30 @@ export class PlanBuilder {
 
   // ---- time spine, offsets, cumulative, conversion ----
 
-  private metricTimeKey(ctx: EvalContext, what: string): { name: string; grain: Granularity } {
-    const item = ctx.items.find((i) => i.readings.some((r) => r.element === 'metric_time' && r.path.length === 0));
-    if (!item) throw new UserError('INVALID_QUERY', `${what} needs metric_time in the group-by items`, {});
-    if (item.datePart || item.readings[0]!.datePart)
-      throw new UserError('INVALID_QUERY', `${what} needs metric_time at a grain, not a date part`, {});
-    const grain = item.grain ?? item.readings[0]!.grain ?? this.metricTimeGrain;
-    const suffix = item.grain || item.readings[0]!.grain ? '' : `__${grain}`;
-    return { name: `${item.name}${suffix}`, grain };
+  /**
+   * The request's metric_time columns. The finest grain among them is the one periods are
+   * generated at; the others (coarser grains, date parts) are computed from that period.
+   */
+  private metricTimeKeys(ctx: EvalContext, what: string): { finest: { name: string; grain: Granularity }; all: TimeKeySpec[] } | null {
+    const all: Array<TimeKeySpec & { rank: number; granularity: Granularity | null }> = [];
+    for (const item of ctx.items) {
+      const reading = item.readings.find((r) => r.element === 'metric_time' && r.path.length === 0);
+      if (!reading) continue;
+      const datePart = item.datePart ?? reading.datePart;
+      const grain = datePart ? null : (item.grain ?? reading.grain ?? this.metricTimeGrain);
+      const suffix = reading.grain || reading.datePart ? '' : datePart ? `__extract_${datePart}` : `__${grain}`;
+      all.push({
+        name: `${item.name}${suffix}`,
+        grain: grain ? toTimeGrain(grain) : null,
+        datePart,
+        granularity: grain,
+        rank: grain ? GRANULARITY_RANK[grain] : Number.MAX_SAFE_INTEGER,
+      });
+    }
+    if (all.length === 0) return null;
+    const finest = [...all].sort((a, b) => a.rank - b.rank)[0]!;
+    if (!finest.granularity) throw new UserError('INVALID_QUERY', `${what} needs metric_time at a grain (a date part alone is not enough)`, {});
+    return { finest: { name: finest.name, grain: finest.granularity }, all: all.map(({ name, grain, datePart }) => ({ name, grain, datePart })) };
   }
 
   private hasMetricTime(ctx: EvalContext): boolean {
@@ -337,20 +353,24 @@ export class PlanBuilder {
   }
 
   /** join_to_timespine: every period of the range appears, with the value where there is one. */
-  private spineJoin(value: MetricValue, ctx: EvalContext, ref: MeasureRef): MetricValue {
-    if (!this.hasMetricTime(ctx)) return value;
-    void ref;
-    const key = this.metricTimeKey(ctx, 'join_to_timespine');
+  private spineJoin(value: MetricValue, ctx: EvalContext): MetricValue {
+    const hasGrain = ctx.items.some((i) =>
+      i.readings.some((r) => r.element === 'metric_time' && r.path.length === 0 && !r.datePart && !i.datePart),
+    );
+    // Without metric_time at a grain there are no periods to fill.
+    if (!hasGrain) return value;
+    const keys = this.metricTimeKeys(ctx, 'join_to_timespine')!;
     const id = this.nodeId('spine');
     const bounds = timeBounds(ctx.timeRange);
     this.nodes.push({
       kind: 'spineJoin',
       id,
       input: value.node,
-      timeKey: key.name,
-      grain: toTimeGrain(key.grain),
+      timeKey: keys.finest.name,
+      grain: toTimeGrain(keys.finest.grain),
+      timeKeys: keys.all,
       spine: this.spine(),
-      range: { start: bounds?.start ?? null, end: bounds?.end ?? null, fromNode: value.node, fromColumn: key.name },
+      range: { start: bounds?.start ?? null, end: bounds?.end ?? null, fromNode: value.node, fromColumn: keys.finest.name },
       keys: this.keyNames(value.node),
       columns: [value.column],
     });
@@ -358,18 +378,20 @@ export class PlanBuilder {
   }
 
   private offsetToGrain(value: MetricValue, grain: Granularity, ctx: EvalContext): MetricValue {
-    const key = this.metricTimeKey(ctx, 'offset_to_grain');
-    if (GRANULARITY_RANK[grain] < GRANULARITY_RANK[key.grain])
-      throw new UserError('INVALID_QUERY', `offset_to_grain ${grain} is finer than the requested grain ${key.grain}`, {});
+    const keys = this.metricTimeKeys(ctx, 'offset_to_grain');
+    if (!keys) throw new UserError('INVALID_QUERY', 'offset_to_grain needs metric_time in the group-by items', {});
+    if (GRANULARITY_RANK[grain] < GRANULARITY_RANK[keys.finest.grain])
+      throw new UserError('INVALID_QUERY', `offset_to_grain ${grain} is finer than the requested grain ${keys.finest.grain}`, {});
     const id = this.nodeId('offset');
     const bounds = timeBounds(ctx.timeRange);
     this.nodes.push({
       kind: 'offset',
-      range: { start: bounds?.start ?? null, end: bounds?.end ?? null, fromNode: value.node, fromColumn: key.name },
+      range: { start: bounds?.start ?? null, end: bounds?.end ?? null, fromNode: value.node, fromColumn: keys.finest.name },
       id,
       input: value.node,
-      timeKey: key.name,
-      grain: toTimeGrain(key.grain),
+      timeKey: keys.finest.name,
+      grain: toTimeGrain(keys.finest.grain),
+      timeKeys: keys.all,
       offset: { kind: 'toGrain', grain: toTimeGrain(grain) },
       keys: this.keyNames(value.node),
       columns: [value.column],
@@ -385,7 +407,7 @@ export class PlanBuilder {
       // Without metric_time there is one period (the whole range): the plain aggregate.
       return this.aggregate(ref, filters, ctx, metric);
     }
-    const key = this.metricTimeKey(ctx, `cumulative metric '${metric.name}'`);
+    const keys = this.metricTimeKeys(ctx, `cumulative metric '${metric.name}'`)!;
     const window = p.window && isStandard(p.window.granularity) ? { count: p.window.count, unit: toTimeGrain(p.window.granularity) } : null;
     if (p.window && !window) throw new UserError('INVALID_QUERY', `cumulative window '${p.window.count} ${p.window.granularity}' uses a custom granularity, which is not supported yet`, {});
     if (p.grainToDate && !isStandard(p.grainToDate))
@@ -400,7 +422,9 @@ export class PlanBuilder {
     // Rows before the range still count towards the first periods' windows.
     const rowBounds: TimeBounds | null = bounds ? { start: null, end: bounds.end, endInclusive: bounds.endInclusive } : null;
     const timeKey = '__metric_time_day';
-    const rowsCtx: EvalContext = { ...ctx, items: otherItems };
+    // Filters on metric_time alone apply to the output days, after the windows (as MetricFlow does).
+    const timeFilters = ctx.where.filter((f) => onlyMetricTime(f.expr));
+    const rowsCtx: EvalContext = { ...ctx, items: otherItems, where: ctx.where.filter((f) => !timeFilters.includes(f)) };
     const built = this.aggregateNode(ref, filters, rowsCtx, additive ? 'aggregate' : 'rows', metric.name, {
       keys: [{ name: timeKey, expr: (scope, bind) => truncateShifted(scope, bind, aggTime, dayGrain) }],
       timeRange: rowBounds,
@@ -415,9 +439,10 @@ export class PlanBuilder {
       rowsColumn: built.column,
       rowsTime: timeKey,
       otherKeys: built.bindings.map((b) => b.outputName),
-      timeKey: key.name,
-      grain: toTimeGrain(key.grain),
+      timeKeys: keys.all,
+      grain: toTimeGrain(keys.finest.grain),
       baseGrain: toTimeGrain(dayGrain),
+      outputFilter: sql.and(...timeFilters.map((f) => bindTimeFilter(f.expr, sql.col('t', 'periods')))),
       agg: additive ? reaggregate(ref.measure.agg) : built.node.measures[0]!.agg,
       percentile: ref.measure.percentile,
       discrete: ref.measure.discretePercentile,
@@ -516,7 +541,9 @@ export class PlanBuilder {
         const joins = scope.build().joins.length;
         const first = ctx.items[0]!.readings[ctx.items[0]!.readings.length - 1]!;
         const root = first.path[0] ?? first.element;
-        const score = joins * 10 + (model.primaryEntity === root ? 0 : 1);
+        // Fewest joins; then the model the first item's entity is primary in; then not an SCD history.
+        const scd = model.dimensions.some((d) => d.validity !== null);
+        const score = joins * 10 + (model.primaryEntity === root ? 0 : 2) + (scd ? 1 : 0);
         if (!best || score < best.score) best = { score, model };
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
@@ -554,9 +581,11 @@ export class PlanBuilder {
       return { orderBy: keys.map((c) => ({ column: c.name, descending: false })), limit: this.request.limit };
     }
     const orderBy = this.request.orderBy.map((o) => {
+      // 'metric_time' orders by the column that item became (metric_time__day), not by another grain.
+      const requested = new Set(this.request.groupBy.map((g) => g.name));
       const column =
         names.find((n) => n === o.name) ??
-        names.find((n) => this.request.groupBy.some((g) => g.name === o.name) && n.startsWith(`${o.name}__`));
+        (requested.has(o.name) ? names.find((n) => n.startsWith(`${o.name}__`) && !requested.has(n)) : undefined);
       if (!column)
         throw new UserError('INVALID_QUERY', `cannot order by '${o.name}': it is not a requested metric or group-by item.${didYouMean(o.name, names)}`, {
           orderBy: o.name,
@@ -579,7 +608,7 @@ export class PlanBuilder {
       case 'conversion':
         return [...node.keys];
       case 'cumulative':
-        return [node.timeKey, ...node.otherKeys].sort((a, b) => this.keyOrder(a) - this.keyOrder(b));
+        return [...node.timeKeys.map((k) => k.name), ...node.otherKeys].sort((a, b) => this.keyOrder(a) - this.keyOrder(b));
     }
   }
 
@@ -627,6 +656,34 @@ export class PlanBuilder {
     }
     return grain;
   }
+}
+
+/** True when a filter reads metric_time and nothing else. */
+function onlyMetricTime(expr: Expr): boolean {
+  const refs = collectReferences(expr);
+  return refs.length > 0 && refs.every((r) => r.type !== 'metric' && r.type !== 'entity' && [...r.entityPath, r.name].join('__').split('__')[0] === 'metric_time');
+}
+
+/** A metric_time-only filter over a given time column (the cumulative output day). */
+function bindTimeFilter(expr: Expr, time: SqlExpr): SqlExpr {
+  const bind = (e: Expr): SqlExpr => bindTimeFilter(e, time);
+  if (expr.kind === 'ref') {
+    const ref = expr.ref;
+    if (ref.type === 'metric' || ref.type === 'entity') throw new Error('not a time reference');
+    const parts = ref.name.split('__');
+    const last = parts[parts.length - 1]!;
+    const grain = ref.grain ?? (parts.length > 1 && last in GRANULARITY_RANK ? last : null);
+    if (ref.datePart) return extractPart(time, ref.datePart as never);
+    return grain ? truncate(time, grain as Granularity) : time;
+  }
+  return mapFilterChildren(expr, bind);
+}
+
+/** Applies `bind` to an expression's children, keeping its shape (filters outside a model scope). */
+function mapFilterChildren(expr: Expr, bind: (e: Expr) => SqlExpr): SqlExpr {
+  return derivedExpression(expr, () => {
+    throw new UserError('INVALID_FILTER', 'unexpected name in a filter', {});
+  }, bind);
 }
 
 /** Everything about an evaluation context that changes what a metric computes. */
@@ -715,16 +772,18 @@ const DERIVED_OPS: Record<string, BinaryOp> = {
 };
 
 /** A derived metric's expression over its inputs' columns; division is safe division. */
-export function derivedExpression(expr: Expr, input: (name: string) => SqlExpr): SqlExpr {
-  const d = (e: Expr) => derivedExpression(e, input);
+export function derivedExpression(expr: Expr, input: (name: string) => SqlExpr, ref?: (e: Expr) => SqlExpr): SqlExpr {
+  const d = (e: Expr) => (e.kind === 'ref' && ref ? ref(e) : derivedExpression(e, input, ref));
   switch (expr.kind) {
     case 'identifier':
       return input(expr.name);
     case 'literal':
+      if (ref) return expr.value === null ? sql.constant(null) : sql.param(expr.value, typeof expr.value === 'boolean' ? 'boolean' : null);
       if (typeof expr.value === 'number' || typeof expr.value === 'boolean' || expr.value === null) return sql.constant(expr.value);
       return sql.param(expr.value);
     case 'binary':
-      if (expr.op === '/') return safeDivide(d(expr.left), d(expr.right));
+      if (expr.op === '/' && !ref) return safeDivide(d(expr.left), d(expr.right));
+      if (expr.op === '/') return sql.bin('/', d(expr.left), d(expr.right));
       return sql.bin(DERIVED_OPS[expr.op]!, d(expr.left), d(expr.right));
     case 'unary':
       return expr.op === 'not' ? sql.not(d(expr.operand)) : { kind: 'negate', operand: d(expr.operand) };
@@ -765,6 +824,7 @@ export function derivedExpression(expr: Expr, input: (name: string) => SqlExpr):
     case 'like':
       return { kind: 'like', operand: d(expr.operand), pattern: d(expr.pattern), caseInsensitive: expr.caseInsensitive, negated: expr.negated };
     case 'ref':
+      if (ref) return ref(expr);
       throw new UserError('INVALID_QUERY', 'derived metric expressions cannot use templates', {});
   }
 }

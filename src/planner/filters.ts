@@ -61,6 +61,7 @@ export function bindFilter(expr: Expr, scope: ModelScope, ctx: BindContext, metr
     case 'literal':
       if (expr.value === null) return sql.constant(null);
       if (typeof expr.value === 'boolean') return sql.param(expr.value, 'boolean');
+      if (expr.decimal) return sql.param(expr.value, 'numeric');
       return sql.param(expr.value);
     case 'typedLiteral':
       return sql.param(expr.value, expr.type);
@@ -140,38 +141,54 @@ function aggTimeGrain(scope: ModelScope, ctx: BindContext): Granularity {
  * can become INNER and the predicate can move into the joined table's scan.
  */
 export function rejectsNulls(expr: SqlExpr, alias: string): boolean {
-  const reads = (e: SqlExpr): boolean => columnsOf(e).some((c) => c.table === alias);
-  const strict = (e: SqlExpr): boolean => {
+  /** Evaluates to NULL when the alias's columns are NULL. */
+  const nullIn = (e: SqlExpr): boolean => {
     switch (e.kind) {
       case 'column':
         return e.table === alias;
       case 'binary':
-        if (e.op === 'AND') return strict(e.left) || strict(e.right);
-        if (e.op === 'OR') return strict(e.left) && strict(e.right);
+        if (e.op === 'AND' || e.op === 'OR') return nullIn(e.left) && nullIn(e.right);
         if (e.op === 'IS DISTINCT FROM' || e.op === 'IS NOT DISTINCT FROM') return false;
-        return strict(e.left) || strict(e.right);
+        return nullIn(e.left) || nullIn(e.right);
       case 'not':
       case 'negate':
-        return strict(e.operand);
-      case 'isNull':
-        return e.negated && reads(e.operand) && strict(e.operand);
-      case 'isBool':
-        return !e.negated && strict(e.operand);
-      case 'in':
-      case 'between':
-      case 'like':
-        return strict(e.operand);
       case 'cast':
       case 'extract':
       case 'dateTrunc':
-        return strict(e.operand);
+      case 'in':
+      case 'between':
+      case 'like':
+        return nullIn(e.operand);
       case 'call':
-        return !['coalesce', 'concat', 'greatest', 'least', 'nullif'].includes(e.fn) && e.args.some(strict);
+        return !['coalesce', 'concat', 'greatest', 'least', 'nullif'].includes(e.fn) && e.args.some(nullIn);
       default:
         return false;
     }
   };
-  return strict(expr);
+  /** As a WHERE condition: never TRUE when the alias's columns are NULL. */
+  const rejects = (e: SqlExpr): boolean => {
+    switch (e.kind) {
+      case 'binary':
+        if (e.op === 'AND') return rejects(e.left) || rejects(e.right);
+        if (e.op === 'OR') return rejects(e.left) && rejects(e.right);
+        return nullIn(e);
+      case 'isNull':
+        // x IS NOT NULL is FALSE for a NULL x; x IS NULL is TRUE.
+        return e.negated && nullIn(e.operand);
+      case 'isBool':
+        // x IS TRUE / IS FALSE is FALSE for a NULL x; IS NOT TRUE / IS NOT FALSE is TRUE.
+        return !e.negated && nullIn(e.operand);
+      case 'not': {
+        const inner = e.operand;
+        if (inner.kind === 'isNull') return !inner.negated && nullIn(inner.operand);
+        if (inner.kind === 'isBool') return inner.negated && nullIn(inner.operand);
+        return nullIn(inner);
+      }
+      default:
+        return nullIn(e);
+    }
+  };
+  return rejects(expr);
 }
 
 /** Every column reference in an expression (not descending into subqueries). */

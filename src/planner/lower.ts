@@ -16,6 +16,7 @@ import type {
   Scan,
   SpineJoinNode,
   TimeGrain,
+  TimeKeySpec,
   TimeRangeSource,
 } from './plan';
 
@@ -101,6 +102,13 @@ const COARSE = new Set<TimeGrain>(['day', 'week', 'month', 'quarter', 'year']);
 function trunc(grain: TimeGrain, expr: SqlExpr): SqlExpr {
   const t = sql.dateTrunc(UNIT[grain], expr);
   return COARSE.has(grain) ? sql.cast(t, 'date') : t;
+}
+
+/** A metric_time column computed from a period start: its grain or its date part. */
+function timeKeyExpr(spec: TimeKeySpec, period: SqlExpr, periodGrain: TimeGrain): SqlExpr {
+  if (spec.datePart) return sql.cast(sql.extract(spec.datePart === 'dow' ? 'isodow' : spec.datePart, period), 'integer');
+  if (!spec.grain || spec.grain === periodGrain) return period;
+  return trunc(spec.grain, period);
 }
 
 class Lowering {
@@ -316,9 +324,10 @@ class Lowering {
 
   private spineJoin(node: SpineJoinNode): SqlSelect {
     const periods = this.periods(node.range, node.grain, node.spine);
+    const timeKey = (k: string) => node.timeKeys.find((t) => t.name === k);
     return sql.select({
       columns: [
-        ...node.keys.map((k) => ({ expr: k === node.timeKey ? sql.col('t', 'periods') : sql.col(k, 'input'), alias: k })),
+        ...node.keys.map((k) => ({ expr: timeKey(k) ? timeKeyExpr(timeKey(k)!, sql.col('t', 'periods'), node.grain) : sql.col(k, 'input'), alias: k })),
         ...node.columns.map((c) => ({ expr: sql.col(c, 'input'), alias: c })),
       ],
       from: sql.join('LEFT', periods, sql.cte(node.input, 'input'), sql.eq(sql.col(node.timeKey, 'input'), sql.col('t', 'periods'))),
@@ -331,9 +340,12 @@ class Lowering {
     const grain = node.offset.grain;
     const periods = this.periods(node.range, node.grain, node.spine, grain);
     const from = sql.join('INNER', periods, sql.cte(node.input, 'input'), sql.eq(sql.col(node.timeKey, 'input'), trunc(grain, sql.col('t', 'periods'))));
+    const timeKey = (k: string) => node.timeKeys.find((t) => t.name === k);
+    // Input rows at the other metric_time keys repeat the same value: read one per period.
     return sql.select({
+      distinct: node.timeKeys.length > 1,
       columns: [
-        ...node.keys.map((k) => ({ expr: k === node.timeKey ? sql.col('t', 'periods') : sql.col(k, 'input'), alias: k })),
+        ...node.keys.map((k) => ({ expr: timeKey(k) ? timeKeyExpr(timeKey(k)!, sql.col('t', 'periods'), node.grain) : sql.col(k, 'input'), alias: k })),
         ...node.columns.map((c) => ({ expr: sql.col(c, 'input'), alias: c })),
       ],
       from,
@@ -360,19 +372,23 @@ class Lowering {
         },
       ],
       from: sql.join('INNER', periods, sql.cte(node.rows, 'r'), sql.and(...conditions)),
+      where: node.outputFilter,
       groupBy: [day, ...node.otherKeys.map((k) => sql.col(k, 'r'))],
     });
     const d = (name: string) => sql.col(name, 'daily');
-    const keyed = (timeExpr: SqlExpr) =>
-      [{ expr: timeExpr, alias: node.timeKey }, ...node.otherKeys.map((k) => ({ expr: d(k), alias: k }))];
+    const keyed = (period: SqlExpr, periodGrain: TimeGrain) => [
+      ...node.timeKeys.map((k) => ({ expr: timeKeyExpr(k, period, periodGrain), alias: k.name })),
+      ...node.otherKeys.map((k) => ({ expr: d(k), alias: k })),
+    ];
     if (node.grain === node.baseGrain) {
-      return sql.select({ columns: [...keyed(d('__day')), { expr: d('__value'), alias: node.column }], from: sql.subquery(daily, 'daily') });
+      return sql.select({ columns: [...keyed(d('__day'), node.baseGrain), { expr: d('__value'), alias: node.column }], from: sql.subquery(daily, 'daily') });
     }
+    // Coarser than a day: reduce each period's daily values with period_agg.
     const period = trunc(node.grain, d('__day'));
     const partition = [period, ...node.otherKeys.map((k) => d(k))];
     if (node.periodAgg === 'average') {
       return sql.select({
-        columns: [...keyed(period), { expr: sql.agg('avg', [d('__value')]), alias: node.column }],
+        columns: [...keyed(period, node.grain), { expr: sql.agg('avg', [d('__value')]), alias: node.column }],
         from: sql.subquery(daily, 'daily'),
         groupBy: partition,
       });
@@ -380,7 +396,7 @@ class Lowering {
     const order = [{ expr: d('__day'), descending: node.periodAgg === 'last', nulls: null }];
     return sql.select({
       distinct: true,
-      columns: [...keyed(period), { expr: sql.window('first_value', [d('__value')], partition, order, 'all'), alias: node.column }],
+      columns: [...keyed(period, node.grain), { expr: sql.window('first_value', [d('__value')], partition, order, 'all'), alias: node.column }],
       from: sql.subquery(daily, 'daily'),
     });
   }

@@ -100,13 +100,26 @@ export interface ComputeNode {
   readonly where: SqlExpr | null;
 }
 
+/**
+ * A metric_time column of the output. Several may be asked for at once
+ * (metric_time__day and metric_time__month); all derive from the finest one.
+ */
+export interface TimeKeySpec {
+  readonly name: string;
+  readonly grain: TimeGrain | null;
+  readonly datePart: 'year' | 'quarter' | 'month' | 'week' | 'day' | 'dow' | 'doy' | null;
+}
+
 /** Every period of the time range, left-joined to the input on the time key (join_to_timespine). */
 export interface SpineJoinNode {
   readonly kind: 'spineJoin';
   readonly id: string;
   readonly input: string;
+  /** The finest metric_time key: periods are generated at its grain and joined on it. */
   readonly timeKey: string;
   readonly grain: TimeGrain;
+  /** Every metric_time key, computed from the period (so filled periods have them too). */
+  readonly timeKeys: readonly TimeKeySpec[];
   readonly spine: SpineSource;
   readonly range: TimeRangeSource;
   readonly keys: readonly string[];
@@ -142,9 +155,12 @@ export interface CumulativeNode {
   /** The rows' time column, truncated to the base grain (a day, or coarser for coarse dimensions). */
   readonly rowsTime: string;
   readonly otherKeys: readonly string[];
-  readonly timeKey: string;
+  /** Every metric_time key; the finest grain among them is the period `period_agg` reduces to. */
+  readonly timeKeys: readonly TimeKeySpec[];
   readonly grain: TimeGrain;
   readonly baseGrain: TimeGrain;
+  /** Filters on metric_time, applied to the output days (after the windows). */
+  readonly outputFilter: SqlExpr | null;
   readonly agg: MeasureColumn['agg'];
   readonly percentile: number | null;
   readonly discrete: boolean;
@@ -162,8 +178,10 @@ export interface OffsetNode {
   readonly kind: 'offset';
   readonly id: string;
   readonly input: string;
+  /** The finest metric_time key (periods at its grain); the others derive from the period. */
   readonly timeKey: string;
   readonly grain: TimeGrain;
+  readonly timeKeys: readonly TimeKeySpec[];
   readonly offset: { readonly kind: 'window'; readonly count: number; readonly unit: TimeGrain } | { readonly kind: 'toGrain'; readonly grain: TimeGrain };
   readonly keys: readonly string[];
   readonly columns: readonly string[];

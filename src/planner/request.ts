@@ -43,7 +43,11 @@ export function normalizeRequest(request: MetricRequest): NormalizedRequest {
       return { name: item.name, grain: grain as Granularity | null, datePart: datePart as DatePart | null };
     }),
   ];
+  const seen = new Set<string>();
   for (const item of groupBy) {
+    const key = `${item.name}|${item.grain ?? ''}|${item.datePart ?? ''}`;
+    if (seen.has(key)) throw new UserError('INVALID_QUERY', `group-by item '${item.name}' is asked for twice`, { item: item.name });
+    seen.add(key);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9_]+$/.test(item.name))
       throw new UserError('UNKNOWN_DIMENSION', `'${String(item.name)}' is not a valid group-by item name`, { item: item.name });
   }

@@ -36,7 +36,7 @@ export const CAST_TYPES = [
 export type CastType = (typeof CAST_TYPES)[number];
 
 export type Expr =
-  | { readonly kind: 'literal'; readonly value: string | number | boolean | null; readonly at: Offset }
+  | { readonly kind: 'literal'; readonly value: string | number | boolean | null; readonly decimal?: boolean; readonly at: Offset }
   | { readonly kind: 'typedLiteral'; readonly type: 'date' | 'timestamp' | 'interval'; readonly value: string; readonly at: Offset }
   | { readonly kind: 'ref'; readonly ref: ItemReference; readonly at: Offset }
   /** A bare identifier: only meaningful in derived-metric expressions (an input metric or alias). */
@@ -44,6 +44,7 @@ export type Expr =
   | { readonly kind: 'unary'; readonly op: 'not' | '-'; readonly operand: Expr; readonly at: Offset }
   | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: Expr; readonly right: Expr; readonly at: Offset }
   | { readonly kind: 'is'; readonly operand: Expr; readonly negated: boolean; readonly test: 'null' | 'true' | 'false'; readonly at: Offset }
+  /** a IS DISTINCT FROM b; `negated`: IS NOT DISTINCT FROM. */
   | { readonly kind: 'isDistinct'; readonly left: Expr; readonly right: Expr; readonly negated: boolean; readonly at: Offset }
   | { readonly kind: 'in'; readonly operand: Expr; readonly negated: boolean; readonly list: readonly Expr[]; readonly at: Offset }
   | { readonly kind: 'between'; readonly operand: Expr; readonly negated: boolean; readonly low: Expr; readonly high: Expr; readonly at: Offset }

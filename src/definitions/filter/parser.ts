@@ -182,7 +182,7 @@ class Parser {
       if (this.acceptWord('false')) return { kind: 'is', operand: left, negated, test: 'false', at: left.at };
       if (this.acceptWord('distinct')) {
         this.expectWord('from');
-        return { kind: 'isDistinct', left, right: this.additive(), negated: !negated, at: left.at };
+        return { kind: 'isDistinct', left, right: this.additive(), negated, at: left.at };
       }
       this.fail('expected NULL, TRUE, FALSE or DISTINCT FROM after IS', this.peek());
     }
@@ -237,7 +237,7 @@ class Parser {
       const operand = this.unary();
       if (token.value === '+') return operand;
       if (operand.kind === 'literal' && typeof operand.value === 'number')
-        return { kind: 'literal', value: -operand.value, at: token.at };
+        return { ...operand, value: -operand.value, at: token.at };
       return { kind: 'unary', op: '-', operand, at: token.at };
     }
     return this.postfixCast(this.primary());
@@ -257,7 +257,10 @@ class Parser {
     switch (token.kind) {
       case 'number': {
         this.index++;
-        return { kind: 'literal', value: Number(token.value), at: token.at };
+        // A decimal point or exponent makes it numeric, never an integer (4.0 / 3 is not 1).
+        return /[.eE]/.test(token.value)
+          ? { kind: 'literal', value: Number(token.value), decimal: true, at: token.at }
+          : { kind: 'literal', value: Number(token.value), at: token.at };
       }
       case 'string': {
         if (token.text.startsWith('"'))

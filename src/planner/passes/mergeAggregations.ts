@@ -45,7 +45,8 @@ function signature(node: AggregateNode): string {
     node.where,
     node.metricJoins,
     node.nonAdditive,
-    node.joins.map((j) => [j.scan.alias, j.scan.filters, j.type]).sort(),
+    // The same path with a different SCD time (e.g. ds vs paid_at) is a different join.
+    node.joins.map((j) => JSON.stringify([j.scan.alias, j.scan.filters, j.type, j.validity])).sort(),
   ]);
 }
 
