@@ -116,19 +116,25 @@ UNION ALL SELECT 'inventory_snapshots', count(*) FROM demo.inventory_snapshots`;
 const RESET_SCHEMA = `DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA demo`;
 
 /**
- * Session settings for the bulk load (hash aggregates and sorts in memory, parallel index
- * builds); reset at the end. On a pool these may land on another connection: only slower.
+ * Session settings for the bulk load: hash aggregates and sorts in memory, parallel scans and
+ * index builds, no JIT compile time, no WAL flush wait per statement (the data can be
+ * regenerated). Reset at the end. Given a pool instead of one client, they may land on
+ * another connection: the seed is then only slower.
  */
 const TUNE_SESSION = `
 SET work_mem = '256MB';
 SET maintenance_work_mem = '512MB';
 SET parallel_setup_cost = 0;
-SET min_parallel_table_scan_size = 0`;
+SET min_parallel_table_scan_size = 0;
+SET jit = off;
+SET synchronous_commit = off`;
 const RESET_SESSION = `
 RESET work_mem;
 RESET maintenance_work_mem;
 RESET parallel_setup_cost;
-RESET min_parallel_table_scan_size`;
+RESET min_parallel_table_scan_size;
+RESET jit;
+RESET synchronous_commit`;
 
 /** Uniform [0, 1) from a key and a salt; inlined by the planner (single-SELECT SQL function). */
 const CREATE_RND = `

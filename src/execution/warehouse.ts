@@ -186,7 +186,7 @@ function translate(error: unknown, aborted: boolean): unknown {
       : new UserError('QUERY_TIMEOUT', 'the query took longer than the statement timeout; narrow it with filters, a time constraint or a coarser grain', {});
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300'))
     return new UserError('WAREHOUSE_UNAVAILABLE', 'the warehouse cannot be reached; try again shortly', {});
-  if (code && /^(22|42)/.test(code))
+  if (code && /^(22|25|42)/.test(code))
     return new UserError('WAREHOUSE_ERROR', `the warehouse rejected the query (SQLSTATE ${code}): check that the definitions match the tables`, { sqlstate: code });
   return error;
 }

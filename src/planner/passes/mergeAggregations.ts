@@ -11,7 +11,7 @@ import { collapseTrivialCombines, redirect } from './graph';
  *   agg_bookings_2: SUM(booking_value)   ->                  SUM(booking_value)
  */
 export function mergeAggregations(plan: LogicalPlan): LogicalPlan {
-  const groups = new Map<string, AggregateNode>();
+  const groups = new Map<string, AggregateNode[]>();
   const merged = new Map<string, string>();
   const nodes: PlanNode[] = [];
   for (const node of plan.nodes) {
@@ -20,14 +20,15 @@ export function mergeAggregations(plan: LogicalPlan): LogicalPlan {
       continue;
     }
     const key = signature(node);
-    const into = groups.get(key);
+    const candidates = groups.get(key) ?? [];
+    const into = candidates.find((c) => joinsCompatible(c.joins, node.joins));
     if (!into) {
-      groups.set(key, node);
+      groups.set(key, [...candidates, node]);
       nodes.push(node);
       continue;
     }
     const combined = mergeInto(into, node);
-    groups.set(key, combined);
+    groups.set(key, candidates.map((c) => (c === into ? combined : c)));
     nodes[nodes.indexOf(into)] = combined;
     merged.set(node.id, into.id);
   }
@@ -35,19 +36,23 @@ export function mergeAggregations(plan: LogicalPlan): LogicalPlan {
   return collapseTrivialCombines(redirect({ nodes, output: plan.output }, merged));
 }
 
-/** What must be equal for two aggregations to share a scan. */
+/** What must be equal for two aggregations to share a scan (their joins are checked apart). */
 function signature(node: AggregateNode): string {
-  return JSON.stringify([
-    node.base.model,
-    node.base.relation,
-    node.base.filters,
-    node.keys,
-    node.where,
-    node.metricJoins,
-    node.nonAdditive,
-    // The same path with a different SCD time (e.g. ds vs paid_at) is a different join.
-    node.joins.map((j) => JSON.stringify([j.scan.alias, j.scan.filters, j.type, j.validity])).sort(),
-  ]);
+  return JSON.stringify([node.base.model, node.base.relation, node.base.filters, node.keys, node.where, node.metricJoins, node.nonAdditive]);
+}
+
+/**
+ * Joins on the same path must be the same join (same SCD time, filters, type); a join only
+ * one side has may be added to the other when it is a LEFT join onto a unique key, which
+ * cannot change the rows.
+ */
+function joinsCompatible(a: readonly Join[], b: readonly Join[]): boolean {
+  const shape = (j: Join) => JSON.stringify([j.fromAlias, j.fromField, j.toField, j.entity, j.scan.filters, j.type, j.validity]);
+  for (const join of b) {
+    const other = a.find((j) => j.scan.alias === join.scan.alias);
+    if (other ? shape(other) !== shape(join) : join.type !== 'LEFT') return false;
+  }
+  return a.every((j) => b.some((k) => k.scan.alias === j.scan.alias) || j.type === 'LEFT');
 }
 
 function mergeInto(a: AggregateNode, b: AggregateNode): AggregateNode {

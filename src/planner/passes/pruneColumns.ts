@@ -24,11 +24,12 @@ function prune<T extends AggregateNode | DistinctNode>(node: T): T {
     for (const j of node.metricJoins) exprs.push(j.on);
     if (node.nonAdditive) exprs.push(node.nonAdditive.expr, ...node.nonAdditive.partitionBy);
   }
+  const read = new Set(exprs.flatMap((e) => columnsOf(e).map((c) => c.table)));
   let joins: Join[] = [...node.joins];
   for (;;) {
     const used = usedFields(exprs, joins);
     // An INNER join filters rows, so it stays even when nothing is read from it.
-    const next = joins.filter((j) => j.type === 'INNER' || used.has(j.scan.alias) || joins.some((k) => k.fromAlias === j.scan.alias));
+    const next = joins.filter((j) => j.type === 'INNER' || read.has(j.scan.alias) || joins.some((k) => k.fromAlias === j.scan.alias));
     if (next.length === joins.length) {
       return {
         ...node,
