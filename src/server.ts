@@ -16,6 +16,7 @@ import { Warehouse } from './execution/warehouse';
 import type { Context, Services } from './graphql/context';
 import { maskErrors, toGraphQLError } from './graphql/errors';
 import { graphiqlAssets, graphiqlPage } from './graphql/graphiql';
+import { metricValuesLoader } from './graphql/loaders';
 import { graphqlSchema } from './graphql/schema';
 import { createMetadataDataSource, migrate } from './metadata/dataSource';
 import { DefinitionRegistry } from './metadata/DefinitionRegistry';
@@ -122,16 +123,25 @@ export async function startServer(config: Config, options: { logger?: Logger; se
           if (!res.writableFinished) controller.abort();
         });
         let definitions: ReturnType<Context['definitions']> | null = null;
-        return {
+        const principal = res.locals['principal'] as Principal;
+        const requestId = req.header('x-request-id') ?? randomUUID();
+        const context: Context = {
           services,
-          principal: res.locals['principal'] as Principal,
-          requestId: req.header('x-request-id') ?? randomUUID(),
+          principal,
+          requestId,
           signal: controller.signal,
           definitions() {
             definitions ??= services.registry.current();
             return definitions;
           },
+          metricValues: metricValuesLoader(services.queries, () => ({
+            principal,
+            requestId,
+            signal: controller.signal,
+            version: context.definitions().version,
+          })),
         };
+        return context;
       },
     }),
   );

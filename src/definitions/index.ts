@@ -5,3 +5,4 @@ export { DefinitionsError, formatIssue, type DefinitionIssue } from './issues';
 export { loadDefinitions, type LoadOptions, type SourceFile } from './load';
 export * from './types';
 export { diffDefinitions, objectsOf, type FieldChange, type ObjectChange, type ObjectKind } from './diff';
+export { Catalog, coarserOrEqual, type CatalogDimension } from './catalog';

@@ -253,8 +253,9 @@ VALUES
   (20, 'Lyon Part-Dieu', 'Lyon', 'FR', 'Europe', 'standard', date '2025-09-15')`;
 
 /**
- * Signups accelerate over time: customer id n signs up floor(1460 * sqrt(n / N)) days after
- * 2022-01-01, so the customers signed up by day t are exactly ids 1 .. N * (t / 1460)^2.
+ * Signups accelerate over time (2023-01-01 .. 2025-12-31, inside the time spine): customer id n
+ * signs up floor(1095 * (n / N)^(2/3)) days after 2023-01-01, so the customers signed up by day t
+ * are exactly ids 1 .. N * (t / 1095)^1.5 (about 9,600 of 50,000 by 2024-01-01).
  */
 const FILL_CUSTOMERS = `
 INSERT INTO demo.customers (customer_id, customer_name, country, segment, acquisition_channel, signup_date)
@@ -265,7 +266,7 @@ SELECT id,
   (ARRAY['consumer', 'business', 'vip'])[1 + width_bucket(demo.rnd(id, 102), '{0.78,0.92}'::float8[])],
   (ARRAY['organic_search', 'paid_search', 'social', 'referral', 'email', 'affiliate', NULL])
     [1 + width_bucket(demo.rnd(id, 103), '{0.28,0.48,0.63,0.73,0.80,0.88}'::float8[])],
-  date '2022-01-01' + floor(1460 * sqrt(id::double precision / $1::int))::int
+  date '2023-01-01' + floor(1095 * power(id::double precision / $1::int, 2.0 / 3))::int
 FROM generate_series(1, $1::int) AS id`;
 
 /** Eight categories, five brands each; prices log-uniform within a category's range. */
@@ -336,7 +337,7 @@ SELECT d, t, promo,
   weight / sum(weight) OVER () AS share,
   round($1::int * weight / sum(weight) OVER ())::int AS order_n,
   (SELECT count(*) FROM demo.stores s WHERE s.opened_at <= w.d)::int AS open_stores,
-  greatest(1, floor($2::int * power((w.d - date '2022-01-01') / 1460.0, 2)))::int AS max_customer
+  greatest(1, floor($2::int * power((w.d - date '2023-01-01') / 1095.0, 1.5)))::int AS max_customer
 FROM weighted w`;
 
 /**
@@ -491,6 +492,7 @@ FROM (
     demo.rnd(s.session_id, 53)
   FROM demo.web_sessions s
   WHERE demo.rnd(s.session_id, 54) < CASE WHEN s.customer_id IS NULL THEN 0.06 ELSE 0.20 END
+    AND s.started_at < timestamp '2025-12-31 23:00'
 ) c`;
 
 // ---------------------------------------------------------------------------------------
@@ -562,11 +564,13 @@ ALTER TABLE demo.inventory_snapshots
   ADD FOREIGN KEY (store_id) REFERENCES demo.stores NOT VALID,
   ADD FOREIGN KEY (product_id) REFERENCES demo.products NOT VALID`;
 
-/** Time columns (range filters) and the join / conversion keys of the large tables. */
+/**
+ * Time columns of the event tables (range filters) and order lines by order. Aggregate queries
+ * over order_items scan it whole, so it gets no time index.
+ */
 const CREATE_INDEXES = `
 CREATE INDEX orders_ordered_at_idx ON demo.orders (ordered_at);
 CREATE INDEX order_items_order_id_idx ON demo.order_items (order_id);
-CREATE INDEX order_items_ordered_at_idx ON demo.order_items (ordered_at);
 CREATE INDEX web_sessions_started_at_idx ON demo.web_sessions (started_at);
 CREATE INDEX checkouts_checkout_at_idx ON demo.checkouts (checkout_at)`;
 

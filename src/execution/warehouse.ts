@@ -107,6 +107,9 @@ const types = {
  */
 export class Warehouse {
   readonly pool: pg.Pool;
+  /** Metric statements sent to the warehouse since start (batching is measured by it). */
+  statements = 0;
+  private readonly listeners: Array<(durationMs: number, outcome: string) => void> = [];
 
   constructor(url: string, options: { max?: number; applicationName?: string } = {}) {
     this.pool = new pg.Pool({
@@ -136,7 +139,10 @@ export class Warehouse {
     try {
       await client.query('BEGIN READ ONLY');
       if (options.timeoutMs) await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
+      this.statements++;
+      const started = Date.now();
       const result = await client.query({ text: statement.text, values: [...statement.values], rowMode: 'array' });
+      for (const listener of this.listeners) listener(Date.now() - started, 'ok');
       await client.query('COMMIT');
       if (options.maxRows !== undefined && result.rows.length > options.maxRows)
         throw new UserError('RESULT_TOO_LARGE', `the result has ${result.rows.length} rows, more than the ${options.maxRows} allowed; add filters, a coarser grain or a limit`, {
@@ -157,6 +163,11 @@ export class Warehouse {
       options.signal?.removeEventListener('abort', onAbort);
       client.release(broken);
     }
+  }
+
+  /** Called after each statement with its duration (metrics). */
+  onStatement(listener: (durationMs: number, outcome: string) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Cancels a running statement from another connection. */

@@ -1,10 +1,9 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { DefinitionsError, diffDefinitions, loadDefinitions, SemanticGraph, type MetricDef } from '../definitions';
+import { DefinitionsError, diffDefinitions, loadDefinitions, SemanticGraph } from '../definitions';
 import { UserError } from '../errors';
 import type { DefinitionVersionRow } from '../metadata/entities/DefinitionVersion';
 import { canPublish } from '../security/principal';
 import type { Context } from './context';
-import { Metric } from './types/catalog';
 import { DefinitionVersion, PublishInput, PublishResult, ValidateInput, ValidationResult, VersionDiff } from './types/definitions';
 
 /** Publishing, validating and reading the history of definitions. No SQL here: the store does it. */
@@ -74,18 +73,6 @@ export class DefinitionsResolver {
     const changes = await ctx.services.store.diff(from, to);
     return { from, to, changes: changes.map(copyChange) };
   }
-
-  @Query(() => Metric, { nullable: true, description: 'A metric as of a version (the current one by default), with its history' })
-  async metric(
-    @Arg('name') name: string,
-    @Ctx() ctx: Context,
-    @Arg('version', () => Int, { nullable: true }) version?: number,
-  ): Promise<Metric | null> {
-    const found = await ctx.services.store.metricAt(name, version ?? ctx.definitions().version);
-    if (!found) return null;
-    const history = await ctx.services.store.history('metric', name);
-    return toMetric(found.metric, found.version, history);
-  }
 }
 
 function stringVars(vars: Record<string, unknown> | null | undefined): Record<string, string> {
@@ -112,35 +99,4 @@ export function toVersion(row: DefinitionVersionRow): DefinitionVersion {
 
 function copyChange(change: { kind: string; name: string; changeType: string; fields: ReadonlyArray<{ path: string; before: unknown; after: unknown }> }) {
   return { kind: change.kind, name: change.name, changeType: change.changeType, fields: change.fields.map((f) => ({ ...f })) };
-}
-
-export function toMetric(
-  metric: MetricDef,
-  version: number,
-  history: Array<{ versionNumber: number; changeType: string; fields: ReadonlyArray<{ path: string; before: unknown; after: unknown }>; author: string; message: string; createdAt: Date }>,
-): Metric {
-  const relevant = history.filter((h) => h.versionNumber <= version);
-  return {
-    name: metric.name,
-    label: metric.label,
-    description: metric.description,
-    type: metric.type,
-    filter: metric.filters.map((f) => f.sql),
-    typeParams: JSON.parse(JSON.stringify(metric.params, (key, value) => (key === 'loc' ? undefined : value))),
-    owner: metric.meta.owner,
-    layer: metric.meta.layer,
-    tier: metric.meta.tier,
-    unit: metric.meta.unit,
-    parentMetric: metric.meta.parentMetric,
-    version,
-    lastChangedIn: relevant[0]?.versionNumber ?? null,
-    history: history.map((h) => ({
-      version: h.versionNumber,
-      changeType: h.changeType,
-      fields: h.fields.map((f) => ({ ...f })),
-      author: h.author,
-      message: h.message,
-      createdAt: h.createdAt,
-    })),
-  };
 }

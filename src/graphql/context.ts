@@ -5,6 +5,8 @@ import type { Warehouse } from '../execution/warehouse';
 import type { ActiveDefinitions, DefinitionRegistry } from '../metadata/DefinitionRegistry';
 import type { DefinitionStore } from '../metadata/DefinitionStore';
 import type { Principal } from '../security/principal';
+import type DataLoader from 'dataloader';
+import type { MetricValues, ValuesKey } from './loaders';
 
 /** Long-lived services shared by all requests. */
 export interface Services {
@@ -24,4 +26,6 @@ export interface Context {
   readonly signal: AbortSignal;
   /** The definitions this request reads, fixed at its first use (hot reload never changes them mid-request). */
   definitions(): ActiveDefinitions;
+  /** Batches metric values of one operation into as few statements as possible. */
+  readonly metricValues: DataLoader<ValuesKey, MetricValues, string>;
 }
