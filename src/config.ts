@@ -14,6 +14,12 @@ export interface Config {
   readonly maxResultRows: number;
   readonly warehousePoolSize: number;
   readonly logLevel: string;
+  /** GraphQL request limits: nesting depth, cost (a metric's values cost 25, other fields 1), body size. */
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly maxBodyBytes: number;
+  /** How long in-flight requests may take to finish when the server stops. */
+  readonly shutdownGraceMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, defaults: { databaseUrl?: string } = {}): Config {
@@ -31,6 +37,10 @@ export function readConfig(env: NodeJS.ProcessEnv, defaults: { databaseUrl?: str
     maxResultRows: integer(env['NORTHSTAR_MAX_RESULT_ROWS'], 100_000, 'NORTHSTAR_MAX_RESULT_ROWS'),
     warehousePoolSize: integer(env['NORTHSTAR_WAREHOUSE_POOL_SIZE'], 10, 'NORTHSTAR_WAREHOUSE_POOL_SIZE'),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    maxDepth: integer(env['NORTHSTAR_MAX_DEPTH'], 12, 'NORTHSTAR_MAX_DEPTH'),
+    maxCost: integer(env['NORTHSTAR_MAX_COST'], 5000, 'NORTHSTAR_MAX_COST'),
+    maxBodyBytes: integer(env['NORTHSTAR_MAX_BODY_BYTES'], 2 * 1024 * 1024, 'NORTHSTAR_MAX_BODY_BYTES'),
+    shutdownGraceMs: integer(env['NORTHSTAR_SHUTDOWN_GRACE_MS'], 30_000, 'NORTHSTAR_SHUTDOWN_GRACE_MS'),
   };
 }
 

@@ -17,7 +17,9 @@ import type { Context, Services } from './graphql/context';
 import { maskErrors, toGraphQLError } from './graphql/errors';
 import { graphiqlAssets, graphiqlPage } from './graphql/graphiql';
 import { metricValuesLoader } from './graphql/loaders';
+import { costLimit, depthLimit } from './graphql/limits';
 import { graphqlSchema } from './graphql/schema';
+import { ServerMetrics } from './observability';
 import { createMetadataDataSource, migrate } from './metadata/dataSource';
 import { DefinitionRegistry } from './metadata/DefinitionRegistry';
 import { DefinitionStore } from './metadata/DefinitionStore';
@@ -72,13 +74,21 @@ export async function startServer(config: Config, options: { logger?: Logger; se
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const schema = graphqlSchema();
+  const metrics = new ServerMetrics(services);
   const apollo = new ApolloServer<Context>({
-    schema: graphqlSchema(),
+    schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     formatError: maskErrors((id, error) => logger.error({ errorId: id, err: error }, 'unexpected error')),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      ApolloServerPluginLandingPageDisabled(),
+      depthLimit(config.maxDepth),
+      costLimit(schema, config.maxCost),
+      metrics.plugin(logger),
+    ],
   });
   await apollo.start();
 
@@ -92,6 +102,9 @@ export async function startServer(config: Config, options: { logger?: Logger; se
     } catch {
       res.status(503).json({ status: 'unavailable' });
     }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/graphiql/assets/:file', graphiqlAssets);
   app.get('/graphql', (req, res, next) => {
@@ -114,7 +127,7 @@ export async function startServer(config: Config, options: { logger?: Logger; se
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    express.json({ limit: config.maxBodyBytes }),
     authenticate,
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<Context> => {

@@ -334,6 +334,10 @@ WITH cal AS (
   FROM events
 )
 SELECT d, t, promo,
+  (0.18 + 0.14 * t / 730.0)::double precision AS app_cut,
+  (0.65 + 0.07 * t / 730.0)::double precision AS web_cut,
+  CASE WHEN extract(month FROM d) IN (11, 12) THEN 0.10 ELSE 0.055 END::double precision AS return_p,
+  (ARRAY[0.20, 0.40, 0.60])[1 + promo]::double precision AS discount_p,
   weight / sum(weight) OVER () AS share,
   round($1::int * weight / sum(weight) OVER ())::int AS order_n,
   (SELECT count(*) FROM demo.stores s WHERE s.opened_at <= w.d)::int AS open_stores,
@@ -351,46 +355,55 @@ SELECT row_number() OVER (ORDER BY ordered_at, key) AS order_id,
   d, promo, channel, ordered_at, customer_id, store_id, status, discount_rate, item_count
 FROM (
   SELECT key, d, promo, channel,
-    d + (CASE WHEN channel = 'store' THEN 9 + floor(5.5 * (demo.rnd(key, 3) + demo.rnd(key, 4)))
-              ELSE (44 + floor(10 * (demo.rnd(key, 3) - demo.rnd(key, 4))))::int % 24 END * 3600
-         + floor(3600 * demo.rnd(key, 5))) * interval '1 second' AS ordered_at,
-    CASE WHEN channel = 'store' AND demo.rnd(key, 6) < 0.12 THEN NULL
-         ELSE 1 + floor(max_customer * power(demo.rnd(key, 7), 1.25))::int END AS customer_id,
-    1 + floor(open_stores * power(demo.rnd(key, 8), 1.15))::int AS store_id,
-    (ARRAY['returned', 'completed', 'cancelled'])[1 + width_bucket(demo.rnd(key, 9), ARRAY[
-      CASE WHEN month IN (11, 12) THEN 0.10 ELSE 0.055 END + CASE WHEN channel = 'store' THEN -0.025 ELSE 0.01 END,
-      CASE WHEN channel = 'store' THEN 2 ELSE 0.955 END]::float8[])] AS status,
-    CASE WHEN demo.rnd(key, 10) < (ARRAY[0.20, 0.40, 0.60])[1 + promo]
-         THEN (ARRAY[0.05, 0.10, 0.15, 0.20])[1 + floor(4 * demo.rnd(key, 11))::int]
-         ELSE 0 END AS discount_rate,
-    1 + width_bucket(demo.rnd(key, 12), '{0.28,0.57,0.78,0.89,0.95}'::float8[]) AS item_count
+    d + (CASE WHEN channel = 'store' THEN 9 + floor(5.5 * (u3 + u4))
+              ELSE (44 + floor(10 * (u3 - u4)))::int % 24 END * 3600
+         + floor(3600 * u5)) * interval '1 second' AS ordered_at,
+    CASE WHEN channel = 'store' AND u6 < 0.12 THEN NULL
+         ELSE 1 + floor(max_customer * power(u7, 1.25))::int END AS customer_id,
+    1 + floor(open_stores * power(u8, 1.15))::int AS store_id,
+    CASE WHEN u9 < return_p + CASE WHEN channel = 'store' THEN -0.025 ELSE 0.01 END THEN 'returned'
+         WHEN u9 > 0.955 AND channel <> 'store' THEN 'cancelled'
+         ELSE 'completed' END AS status,
+    CASE WHEN u10 < discount_p THEN (ARRAY[0.05, 0.10, 0.15, 0.20])[1 + floor(4 * u11)::int] ELSE 0 END AS discount_rate,
+    1 + width_bucket(u12, '{0.28,0.57,0.78,0.89,0.95}'::float8[]) AS item_count
   FROM (
-    SELECT d.d, d.promo, d.open_stores, d.max_customer, extract(month FROM d.d)::int AS month,
-      d.t::bigint * 1000000 + k AS key,
-      (ARRAY['app', 'web', 'store'])[1 + width_bucket(demo.rnd(d.t::bigint * 1000000 + k, 2),
-        ARRAY[0.18 + 0.14 * d.t / 730.0, 0.65 + 0.07 * d.t / 730.0]::float8[])] AS channel
-    FROM demo._days d CROSS JOIN LATERAL generate_series(1, d.order_n) AS k
-    OFFSET 0
-  ) keyed
+    SELECT *, CASE WHEN u2 < app_cut THEN 'app' WHEN u2 < web_cut THEN 'web' ELSE 'store' END AS channel
+    FROM (
+      SELECT d.d, d.promo, d.open_stores, d.max_customer, d.app_cut, d.web_cut, d.return_p, d.discount_p, k.key,
+        demo.rnd(k.key, 2) AS u2, demo.rnd(k.key, 3) AS u3, demo.rnd(k.key, 4) AS u4, demo.rnd(k.key, 5) AS u5,
+        demo.rnd(k.key, 6) AS u6, demo.rnd(k.key, 7) AS u7, demo.rnd(k.key, 8) AS u8, demo.rnd(k.key, 9) AS u9,
+        demo.rnd(k.key, 10) AS u10, demo.rnd(k.key, 11) AS u11, demo.rnd(k.key, 12) AS u12
+      FROM demo._days d
+      CROSS JOIN LATERAL (SELECT d.t::bigint * 1000000 + g AS key FROM generate_series(1, d.order_n) AS g) k
+      OFFSET 0
+    ) drawn
+  ) chosen
 ) o`;
 
 /**
  * Lines: popular products are drawn more often (power-law on product id), distinct within an
- * order; markdowns on promo days. unit_cost is copied from the product at sale time.
+ * order. Markdowns: 30% off for 60% of lines on Black Friday..Cyber Monday, 15% off for 30% of
+ * lines in the holiday season, 10% off for 6% of lines otherwise. unit_cost is copied from the
+ * product at sale time.
  */
 const FILL_ORDER_ITEMS = `
 INSERT INTO demo.order_items (order_item_id, order_id, line_number, product_id, ordered_at, quantity, unit_price, unit_cost)
 SELECT l.item_key, l.order_id, l.line_number, p.product_id, l.ordered_at,
   1 + width_bucket(demo.rnd(l.item_key, 21), '{0.72,0.90,0.97,0.98,0.99}'::float8[]),
-  round(p.list_price * CASE WHEN demo.rnd(l.item_key, 23) < (ARRAY[0.06, 0.30, 0.60])[1 + l.promo]
-                            THEN (ARRAY[0.90, 0.85, 0.70])[1 + l.promo] ELSE 1 END, 2),
+  CASE WHEN demo.rnd(l.item_key, 23) >= CASE l.promo WHEN 2 THEN 0.60::float8 WHEN 1 THEN 0.30::float8 ELSE 0.06::float8 END
+       THEN p.list_price
+       WHEN l.promo = 2 THEN p.price_70 WHEN l.promo = 1 THEN p.price_85 ELSE p.price_90 END,
   p.unit_cost
 FROM (
   SELECT o.order_id, o.ordered_at, o.promo, k AS line_number, o.order_id * 10 + k AS item_key,
     1 + (floor($1::int * power(demo.rnd(o.order_id, 20), 2.2))::int + 37 * (k - 1)) % $1::int AS product_id
   FROM demo._orders o CROSS JOIN LATERAL generate_series(1, o.item_count) AS k
 ) l
-JOIN demo.products p ON p.product_id = l.product_id`;
+JOIN (
+  SELECT product_id, list_price, unit_cost, round(list_price * 0.90, 2) AS price_90,
+    round(list_price * 0.85, 2) AS price_85, round(list_price * 0.70, 2) AS price_70
+  FROM demo.products
+) p ON p.product_id = l.product_id`;
 
 /** Order amounts from their lines: gross, order-level discount, total. */
 const FILL_ORDERS = `
@@ -574,6 +587,9 @@ CREATE INDEX order_items_order_id_idx ON demo.order_items (order_id);
 CREATE INDEX web_sessions_started_at_idx ON demo.web_sessions (started_at);
 CREATE INDEX checkouts_checkout_at_idx ON demo.checkouts (checkout_at)`;
 
+/** Fresh tables have no statistics; without them the planner may sort 750k lines for a merge join. */
+const ANALYZE_STAGING = `ANALYZE demo.products; ANALYZE demo._days; ANALYZE demo._orders`;
+
 const DROP_STAGING = `
 DROP TABLE demo._orders;
 DROP TABLE demo._days;
@@ -614,6 +630,7 @@ const SEED_STEPS: readonly SeedStep[] = [
   { name: 'products', sql: FILL_PRODUCTS, params: (s) => [s.products] },
   { name: 'calendar', sql: CREATE_DAYS, params: (s) => [s.orders, s.customers] },
   { name: 'order headers', sql: CREATE_ORDER_HEADERS },
+  { name: 'staging statistics', sql: ANALYZE_STAGING },
   { name: 'order items', sql: FILL_ORDER_ITEMS, params: (s) => [s.products] },
   { name: 'orders', sql: FILL_ORDERS },
   { name: 'web sessions', sql: FILL_SESSIONS, params: (s) => [s.sessions] },

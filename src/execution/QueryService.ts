@@ -36,6 +36,8 @@ export interface QueryServiceOptions {
  * cached result or run on the warehouse (timeout, cancellation) -> audit -> answer.
  */
 export class QueryService {
+  private readonly answerListeners: Array<(cacheHit: boolean) => void> = [];
+
   constructor(
     private readonly registry: DefinitionRegistry,
     private readonly warehouse: Warehouse,
@@ -60,6 +62,7 @@ export class QueryService {
         }),
       );
       this.record(ctx, defs.version, request, planned, 'ok', started, { rows: result.rows.length, cacheHit: hit });
+      for (const listener of this.answerListeners) listener(hit);
       return {
         columns: result.columns,
         rows: result.rows,
@@ -71,6 +74,11 @@ export class QueryService {
       this.record(ctx, defs.version, request, planned, isUserError(error) ? error.code : 'INTERNAL', started, {});
       throw error;
     }
+  }
+
+  /** Called after each answered request (metrics). */
+  onAnswer(listener: (cacheHit: boolean) => void): void {
+    this.answerListeners.push(listener);
   }
 
   /** The plan and SQL for a request, without running it. */
