@@ -56,7 +56,7 @@ export class ServerMetrics {
 
   /** Counts and times every operation; logs one line per request with its id. */
   plugin(logger: Logger): ApolloServerPlugin<{ requestId: string }> {
-    const metrics = this;
+    const { requests, latency } = this;
     return {
       async requestDidStart({ request, contextValue }) {
         const started = process.hrtime.bigint();
@@ -66,8 +66,8 @@ export class ServerMetrics {
             const name = operationName ?? request.operationName ?? 'anonymous';
             const codes = (errors ?? []).map((e) => String(e.extensions?.['code'] ?? 'INTERNAL'));
             const outcome = codes[0] ?? 'ok';
-            metrics.requests.inc({ operation: name, outcome });
-            metrics.latency.observe({ operation: name }, seconds);
+            requests.inc({ operation: name, outcome });
+            latency.observe({ operation: name }, seconds);
             logger.info(
               { requestId: contextValue.requestId, operation: name, durationMs: Math.round(seconds * 1000), outcome, errors: codes.length || undefined },
               'graphql request',
