@@ -7,5 +7,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.mjs',
   globalTeardown: '<rootDir>/test/support/globalTeardown.mjs',
   testTimeout: 120000,
+  // Lazy `import('./x.js')` in the sources resolves to the TypeScript file under test.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   maxWorkers: process.env.CI ? 2 : '50%',
 };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -9,6 +9,9 @@ import { Warehouse } from '../src/execution/warehouse';
 import { createMetadataDataSource, migrate } from '../src/metadata/dataSource';
 import { DefinitionStore } from '../src/metadata/DefinitionStore';
 import { planQuery } from '../src/planner';
+import { readConfig } from '../src/config';
+import { startServer } from '../src/server';
+import { load, startBareApollo } from './api';
 import { generateManifest } from './manifest';
 import { benchPlanning, planningRequests } from './planning';
 import { median, ms } from './stats';
@@ -19,7 +22,7 @@ import { BENCH_DEFINITIONS, BENCH_QUESTIONS, seedBenchWarehouse } from './wareho
  * BENCH_ONLY=planning,publish,sql,startup picks sections; BENCH_ORDERS sets the fact rows (5e6).
  */
 const ROOT = join(__dirname, '..', '..');
-const only = (process.env['BENCH_ONLY'] ?? 'planning,publish,sql,startup').split(',');
+const only = (process.env['BENCH_ONLY'] ?? 'planning,publish,sql,api,startup').split(',');
 
 async function adminUrl(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env['DATABASE_URL']) return { url: process.env['DATABASE_URL'], stop: async () => {} };
@@ -104,6 +107,60 @@ async function sqlVersusHand(url: string): Promise<void> {
   await client.end();
 }
 
+async function api(url: string): Promise<void> {
+  console.log('\n## End-to-end GraphQL latency and throughput (concurrency 8), against a bare Apollo Server');
+  const dbName = `bench_api_${process.pid}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const target = new URL(url);
+  target.pathname = `/${dbName}`;
+  const data = new Client({ connectionString: target.toString() });
+  await data.connect();
+  await data.query(readFileSync(join(ROOT, 'test', 'fixtures', 'marketplace', 'data.sql'), 'utf8'));
+  await data.end();
+  const config = readConfig({ DATABASE_URL: target.toString(), PORT: '0', LOG_LEVEL: 'silent' });
+  const server = await startServer(config);
+  const files = await readDefinitionFiles(join(ROOT, 'test', 'fixtures', 'marketplace', 'models'));
+  await server.services.store.publish({ files, author: 'bench', message: 'bench' });
+  await server.services.registry.refresh();
+  const bare = await startBareApollo();
+  const n = Number(process.env['BENCH_API_REQUESTS'] ?? 3000);
+  const body = (query: string) => () => JSON.stringify({ query });
+  try {
+    await load(bare.url, body('{ hello }'), 300, 8);
+    const baseline = await load(bare.url, body('{ hello }'), n, 8);
+    const scenarios: Array<[string, (i: number) => string]> = [
+      ['catalog query (metrics { name type owner })', body('{ metrics { name type owner tier } }')],
+      ['metric query, cached result', body('{ query(input: { metrics: ["bookings", "booking_value"], groupBy: ["metric_time__month"] }) { rows } }')],
+      [
+        'metric query, every request a new statement',
+        (i) => JSON.stringify({ query: `{ query(input: { metrics: ["bookings", "booking_value"], groupBy: ["metric_time__month", "listing__country"], limit: ${i + 1} }) { rows } }` }),
+      ],
+    ];
+    console.log(`bare Apollo constant resolver: p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)}, ${baseline.throughput.toFixed(0)} req/s`);
+    for (const [name, make] of scenarios) {
+      await load(server.url, make, 200, 8);
+      const r = await load(server.url, (i) => make(i + 500), n, 8);
+      console.log(
+        `${name.padEnd(48)} p50 ${ms(r.p50).padStart(9)} (${(r.p50 / baseline.p50).toFixed(1)}x)  p99 ${ms(r.p99).padStart(9)} (${(r.p99 / baseline.p99).toFixed(1)}x)  ${r.throughput.toFixed(0)} req/s (${(r.throughput / baseline.throughput).toFixed(2)}x)`,
+      );
+    }
+    const metrics = ['bookings', 'booking_value', 'instant_bookings', 'bookers', 'us_bookings', 'lux_booking_value', 'visits', 'buys', 'buy_value', 'listings_created', 'new_users', 'instant_booking_rate'];
+    const fields = metrics.map((m) => `${m}: metric(name: "${m}") { values(grain: MONTH) { time value } }`).join(' ');
+    server.services.warehouse.statements = 0;
+    await load(server.url, () => JSON.stringify({ query: `{ ${fields} }` }), 1, 1);
+    const batched = server.services.warehouse.statements;
+    console.log(`batching: an operation with ${metrics.length} metric fields over ${new Set(metrics.flatMap((m) => server.services.registry.current().graph.measuresOf(m).map((x) => x.model.name))).size} models ran ${batched} SQL statement(s) (unbatched: ${metrics.length})`);
+  } finally {
+    await bare.stop();
+    await server.stop();
+    await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
 /** Time from `node dist/src/main.js` to its "ready" banner. */
 function startOnce(home: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -142,10 +199,11 @@ async function startup(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`# Northstar benchmarks (${new Date().toISOString()}, node ${process.version})`);
   if (only.includes('planning')) await planning();
-  if (only.includes('publish') || only.includes('sql')) {
+  if (only.includes('publish') || only.includes('sql') || only.includes('api')) {
     const db = await adminUrl();
     try {
       if (only.includes('publish')) await publish(db.url);
+      if (only.includes('api')) await api(db.url);
       if (only.includes('sql')) await sqlVersusHand(db.url);
     } finally {
       await db.stop();

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { readConfig } from './config';
 import { DefinitionsError, formatIssue, loadDefinitions, readDefinitionFiles } from './definitions';
-import { createMetadataDataSource, migrate } from './metadata/dataSource';
-import { createLogger, startServer } from './server';
 
 const USAGE = `Usage: northstar <command>
 
@@ -165,6 +163,8 @@ async function diff(args: Args): Promise<number> {
 }
 
 async function runMigrations(): Promise<number> {
+  // Loaded on demand: validate and push start fast without the database layer.
+  const { createMetadataDataSource, migrate } = await import('./metadata/dataSource.js');
   const config = readConfig(process.env);
   const dataSource = createMetadataDataSource(config.databaseUrl);
   await dataSource.initialize();
@@ -178,6 +178,7 @@ async function runMigrations(): Promise<number> {
 }
 
 async function serve(): Promise<number> {
+  const { createLogger, startServer } = await import('./server.js');
   const config = readConfig(process.env);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, { logger });
@@ -236,4 +237,3 @@ if (require.main === module) {
   );
 }
 
-export { createLogger };

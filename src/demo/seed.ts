@@ -3,9 +3,12 @@
  * schema `demo`, matching the definitions under demo/definitions.
  *
  * Every row is derived from SQL `generate_series` and a seeded hash (`hashint8extended`),
- * so two runs produce identical tables. All work is set-based (INSERT ... SELECT), with
- * keys and indexes built after loading. The SQL below is static; the only inputs are the
- * sizes derived from `scale`, passed as bind parameters.
+ * so two runs produce identical tables. All work is set-based (INSERT ... SELECT, plus two
+ * unlogged staging tables), with keys, indexes and statistics built after loading. The SQL
+ * below is static; the only inputs are the sizes derived from `scale`, as bind parameters.
+ *
+ * Meant for one connection (a pg Client or a client checked out of a pool): the bulk-load
+ * session settings only help on the connection that runs the statements.
  */
 
 /** The part of a `pg` Client (or Pool) the seed needs. */
@@ -26,7 +29,7 @@ export interface SeedResult {
 /** The schema the demo lives in. */
 export const DEMO_SCHEMA = 'demo';
 
-/** Tables the seed creates, in load order. */
+/** Tables the seed creates (the keys of `SeedResult.tables`). */
 export const DEMO_TABLES = [
   'time_spine',
   'stores',
@@ -59,12 +62,15 @@ const BASE = { orders: 300_000, sessions: 400_000, customers: 50_000, products: 
 
 /**
  * (Re)creates schema `demo` and fills it deterministically. Scale 1 gives ~300k orders,
- * ~760k order items, ~400k sessions and ~250k inventory snapshots.
+ * ~760k order items, ~400k sessions, ~274k checkouts and ~220k inventory snapshots.
  */
 export async function seedDemoData(client: SeedClient, options: SeedOptions = {}): Promise<SeedResult> {
   const sizes = seedSizes(options.scale ?? 1);
-  for (const step of SEED_STEPS) {
-    await runStep(client, step, sizes);
+  try {
+    for (const step of SEED_STEPS) await runStep(client, step, sizes);
+  } finally {
+    // Best effort: a failed step's error matters more than a failed reset.
+    await client.query(RESET_SESSION).catch(() => undefined);
   }
   return { tables: await countRows(client) };
 }
@@ -93,8 +99,9 @@ async function runStep(client: SeedClient, step: SeedStep, sizes: SeedSizes): Pr
 async function countRows(client: SeedClient): Promise<Record<string, number>> {
   const result = await client.query(COUNT_SQL);
   const rows = (result as { rows?: Array<{ table_name: string; row_count: string | number }> }).rows ?? [];
+  const counts = new Map(rows.map((row) => [row.table_name, Number(row.row_count)]));
   const tables: Record<string, number> = {};
-  for (const row of rows) tables[row.table_name] = Number(row.row_count);
+  for (const table of DEMO_TABLES) tables[table] = counts.get(table) ?? 0;
   return tables;
 }
 
@@ -119,7 +126,7 @@ const RESET_SCHEMA = `DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA demo`;
  * Session settings for the bulk load: hash aggregates and sorts in memory, parallel scans and
  * index builds, no JIT compile time, no WAL flush wait per statement (the data can be
  * regenerated). Reset at the end. Given a pool instead of one client, they may land on
- * another connection: the seed is then only slower.
+ * another connection: the seed is then only slower (and that connection keeps them).
  */
 const TUNE_SESSION = `
 SET work_mem = '256MB';
@@ -300,9 +307,10 @@ FROM (
 // ---------------------------------------------------------------------------------------
 
 /**
- * One row per day with its share of yearly volume: growth (+60% over two years),
+ * One row per day with its share of the two years' volume: growth (+60% over two years),
  * weekends, month seasonality, Black Friday / Cyber Monday and holiday dips, a little noise.
  * promo: 2 on Black Friday..Cyber Monday, 1 from a week before Black Friday to Dec 23.
+ * Also the day's draw thresholds: app and web shares (apps grow), return and discount odds.
  */
 const CREATE_DAYS = `
 CREATE UNLOGGED TABLE demo._days AS
@@ -643,5 +651,4 @@ const SEED_STEPS: readonly SeedStep[] = [
   { name: 'clean up', sql: DROP_STAGING },
   { name: 'comments', sql: COMMENTS },
   { name: 'analyze', sql: ANALYZE },
-  { name: 'reset session settings', sql: RESET_SESSION },
 ];

@@ -127,8 +127,9 @@ export class Warehouse {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
-    } catch (error) {
-      throw new UserError('WAREHOUSE_UNAVAILABLE', 'the warehouse cannot be reached; try again shortly', { reason: (error as Error).message });
+    } catch {
+      // The driver's message can name hosts and users: it stays out of what the client sees.
+      throw new UserError('WAREHOUSE_UNAVAILABLE', 'the warehouse cannot be reached; try again shortly', {});
     }
     let broken = false;
     const onAbort = () => {

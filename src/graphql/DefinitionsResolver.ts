@@ -58,7 +58,7 @@ export class DefinitionsResolver {
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
     @Arg('before', () => Int, { nullable: true }) before?: number,
   ): Promise<DefinitionVersion[]> {
-    const rows = await ctx.services.store.list({ ...(limit ? { limit } : {}), ...(before ? { before } : {}) });
+    const rows = await ctx.services.store.list({ ...(limit !== undefined && limit !== null ? { limit } : {}), ...(before !== undefined && before !== null ? { before } : {}) });
     return rows.map(toVersion);
   }
 

@@ -4,16 +4,12 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DefinitionsError } from '../definitions';
 import { UserError } from '../errors';
 
-const HTTP_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
-
 /** UserError -> GraphQL error with the stable code and details in `extensions`. */
 export function toGraphQLError(error: UserError): GraphQLError {
-  const status = HTTP_STATUS[error.code];
   return new GraphQLError(error.message, {
     extensions: {
       code: error.code,
       ...(error instanceof DefinitionsError ? { issues: error.issues } : { details: error.details }),
-      ...(status ? { http: { status } } : {}),
     },
   });
 }
@@ -27,7 +23,7 @@ export function maskErrors(log: (id: string, error: unknown) => void) {
     const original = unwrapResolverError(error);
     if (original instanceof UserError) {
       const converted = toGraphQLError(original);
-      return { ...formatted, message: converted.message, extensions: withoutHttp(converted.extensions) };
+      return { ...formatted, message: converted.message, extensions: converted.extensions };
     }
     const code = formatted.extensions?.['code'];
     const deliberate = original instanceof GraphQLError && !(original.originalError && !(original.originalError instanceof GraphQLError));
@@ -41,9 +37,4 @@ export function maskErrors(log: (id: string, error: unknown) => void) {
       extensions: { code: 'INTERNAL', errorId: id },
     };
   };
-}
-
-function withoutHttp(extensions: Record<string, unknown>): Record<string, unknown> {
-  const { http: _http, ...rest } = extensions;
-  return rest;
 }

@@ -133,6 +133,7 @@ export class DefinitionStore {
 
   /** Versions newest first, without their (large) file and definition bodies. */
   async list(options: { limit?: number; before?: number } = {}): Promise<DefinitionVersionRow[]> {
+    if (options.limit === 0) return [];
     const query = this.dataSource.manager
       .createQueryBuilder(DefinitionVersionRow, 'v')
       .select(['v.number', 'v.hash', 'v.parentNumber', 'v.author', 'v.message', 'v.createdAt', 'v.summary'])
