@@ -15,10 +15,19 @@ async function main(): Promise<void> {
   const started = Date.now();
   const root = join(__dirname, '..', '..');
   let embedded: EmbeddedDatabase | null = null;
+  let stopEarly = () => {};
   if (!process.env['DATABASE_URL']) {
     const home = process.env['NORTHSTAR_HOME'] ?? join(root, '.northstar');
     embedded = await startEmbeddedPostgres({ dir: join(home, 'postgres'), database: 'northstar' });
     console.log(`PostgreSQL (embedded)  ${embedded.url.replace(/:[^:@/]+@/, ':***@')}  data in ${embedded.dir}`);
+    // Interrupted while starting: stop PostgreSQL too (replaced by the full shutdown once serving).
+    const early = () => void embedded?.stop().finally(() => process.exit(1));
+    process.once('SIGINT', early);
+    process.once('SIGTERM', early);
+    stopEarly = () => {
+      process.removeListener('SIGINT', early);
+      process.removeListener('SIGTERM', early);
+    };
   }
   const config = readConfig(process.env, embedded ? { databaseUrl: embedded.url } : {});
   const logger = createLogger(config.logLevel);
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(0);
   };
+  stopEarly();
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
