@@ -7,11 +7,12 @@
  * unlogged staging tables), with keys, indexes and statistics built after loading. The SQL
  * below is static; the only inputs are the sizes derived from `scale`, as bind parameters.
  *
- * Meant for one connection (a pg Client or a client checked out of a pool): the bulk-load
- * session settings only help on the connection that runs the statements.
+ * Everything runs in one transaction: an interrupted or failed seed leaves the previous demo
+ * schema (or none) in place, never a half-filled one. So it needs one connection: a pg Client
+ * or a client checked out of a pool, not a Pool itself.
  */
 
-/** The part of a `pg` Client (or Pool) the seed needs. */
+/** The part of a `pg` Client (or a checked-out PoolClient) the seed needs. */
 export interface SeedClient {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
@@ -66,13 +67,17 @@ const BASE = { orders: 300_000, sessions: 400_000, customers: 50_000, products: 
  */
 export async function seedDemoData(client: SeedClient, options: SeedOptions = {}): Promise<SeedResult> {
   const sizes = seedSizes(options.scale ?? 1);
+  await client.query('BEGIN');
   try {
     for (const step of SEED_STEPS) await runStep(client, step, sizes);
-  } finally {
-    // Best effort: a failed step's error matters more than a failed reset.
-    await client.query(RESET_SESSION).catch(() => undefined);
+    const tables = await countRows(client);
+    await client.query('COMMIT');
+    return { tables };
+  } catch (error) {
+    // The step's error matters more than a failed rollback (e.g. on a broken connection).
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
-  return { tables: await countRows(client) };
 }
 
 /** Table sizes for a scale factor; rejects non-positive or non-finite scales. */
@@ -123,25 +128,17 @@ UNION ALL SELECT 'inventory_snapshots', count(*) FROM demo.inventory_snapshots`;
 const RESET_SCHEMA = `DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA demo`;
 
 /**
- * Session settings for the bulk load: hash aggregates and sorts in memory, parallel scans and
- * index builds, no JIT compile time, no WAL flush wait per statement (the data can be
- * regenerated). Reset at the end. Given a pool instead of one client, they may land on
- * another connection: the seed is then only slower (and that connection keeps them).
+ * Settings for the bulk load, for this transaction only: hash aggregates and sorts in memory,
+ * parallel scans and index builds, no JIT compile time, no wait for the commit's WAL flush
+ * (the data can be regenerated).
  */
-const TUNE_SESSION = `
-SET work_mem = '256MB';
-SET maintenance_work_mem = '512MB';
-SET parallel_setup_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET jit = off;
-SET synchronous_commit = off`;
-const RESET_SESSION = `
-RESET work_mem;
-RESET maintenance_work_mem;
-RESET parallel_setup_cost;
-RESET min_parallel_table_scan_size;
-RESET jit;
-RESET synchronous_commit`;
+const TUNE_TRANSACTION = `
+SET LOCAL work_mem = '256MB';
+SET LOCAL maintenance_work_mem = '512MB';
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL jit = off;
+SET LOCAL synchronous_commit = off`;
 
 /** Uniform [0, 1) from a key and a salt; inlined by the planner (single-SELECT SQL function). */
 const CREATE_RND = `
@@ -628,7 +625,7 @@ ANALYZE demo.inventory_snapshots`;
 
 /** In order; steps with several statements carry no parameters (simple query protocol). */
 const SEED_STEPS: readonly SeedStep[] = [
-  { name: 'session settings', sql: TUNE_SESSION },
+  { name: 'bulk-load settings', sql: TUNE_TRANSACTION },
   { name: 'reset schema', sql: RESET_SCHEMA },
   { name: 'random helper', sql: CREATE_RND },
   { name: 'create tables', sql: CREATE_TABLES },

@@ -147,10 +147,13 @@ export class PlanBuilder {
     if (input.offsetToGrain) {
       const grain = input.offsetToGrain;
       if (!isStandard(grain)) throw new UserError('INVALID_QUERY', `offset_to_grain '${grain}' is a custom granularity, which is not supported yet`, {});
-      // The input must cover the start of the period the range begins in.
+      // The input must cover the start of the period the range begins in, and filters on
+      // metric_time alone select output periods, not input rows.
       const range = ctx.timeRange?.start ? { ...ctx.timeRange, start: truncateDate(ctx.timeRange.start, grain) } : ctx.timeRange;
-      const value = this.evaluate(input.name, { ...ctx, filters, timeRange: range });
-      return this.offsetToGrain(value, grain, ctx);
+      const timeFilters = ctx.where.filter((f) => onlyMetricTime(f.expr));
+      const where = ctx.where.filter((f) => !timeFilters.includes(f));
+      const value = this.evaluate(input.name, { ...ctx, filters, where, timeRange: range });
+      return this.offsetToGrain(value, grain, ctx, timeFilters);
     }
     return this.evaluate(input.name, { ...ctx, filters });
   }
@@ -377,7 +380,7 @@ export class PlanBuilder {
     return { ...value, node: id };
   }
 
-  private offsetToGrain(value: MetricValue, grain: Granularity, ctx: EvalContext): MetricValue {
+  private offsetToGrain(value: MetricValue, grain: Granularity, ctx: EvalContext, timeFilters: readonly ParsedFilter[]): MetricValue {
     const keys = this.metricTimeKeys(ctx, 'offset_to_grain');
     if (!keys) throw new UserError('INVALID_QUERY', 'offset_to_grain needs metric_time in the group-by items', {});
     if (GRANULARITY_RANK[grain] < GRANULARITY_RANK[keys.finest.grain])
@@ -393,6 +396,7 @@ export class PlanBuilder {
       grain: toTimeGrain(keys.finest.grain),
       timeKeys: keys.all,
       offset: { kind: 'toGrain', grain: toTimeGrain(grain) },
+      outputFilter: sql.and(...timeFilters.map((f) => bindTimeFilter(f.expr, sql.col('t', 'periods')))),
       keys: this.keyNames(value.node),
       columns: [value.column],
       spine: this.spine(),
@@ -472,7 +476,8 @@ export class PlanBuilder {
     const conversionTime = conversionRef.measure.aggTimeDimension!;
     const baseKeys: Array<{ name: string; expr: (scope: ModelScope, bind: BindContext) => SqlExpr }> = [
       { name: '__entity', expr: (scope) => scope.baseColumn(entity(baseRef.model).name, entity(baseRef.model).expr) },
-      { name: '__time', expr: (scope, bind) => shifted(scope.baseColumn(baseTime, scope.timeDimension(baseTime).expr), bind.timeShift) },
+      // Event times at their declared granularity (a day-grain timestamp compares as its day).
+      { name: '__time', expr: (scope, bind) => atGranularity(scope, bind, baseTime) },
       ...p.constantProperties.map((cp, i) => ({
         name: `__property_${i + 1}`,
         expr: (scope: ModelScope) => {
@@ -490,7 +495,7 @@ export class PlanBuilder {
       { name: '__entity', expr: (scope) => scope.baseColumn(entity(conversionRef.model).name, entity(conversionRef.model).expr) },
       {
         name: '__time',
-        expr: (scope, bind) => shifted(scope.baseColumn(conversionTime, scope.timeDimension(conversionTime).expr), bind.timeShift),
+        expr: (scope, bind) => atGranularity(scope, bind, conversionTime),
       },
       ...p.constantProperties.map((cp, i) => ({
         name: `__property_${i + 1}`,
@@ -730,6 +735,14 @@ export function truncateDate(date: string, grain: Granularity): string {
     default:
       return date;
   }
+}
+
+/** A time dimension (shifted by offsets) truncated to its declared granularity when that is a day or coarser. */
+function atGranularity(scope: ModelScope, bind: BindContext, dimension: string): SqlExpr {
+  const def = scope.timeDimension(dimension);
+  const column = shifted(scope.baseColumn(dimension, def.expr), bind.timeShift);
+  const grain = def.granularity ?? 'day';
+  return GRANULARITY_RANK[grain] >= GRANULARITY_RANK.day ? truncate(column, grain) : column;
 }
 
 function truncateShifted(scope: ModelScope, bind: BindContext, dimension: string, grain: Granularity): SqlExpr {

@@ -343,6 +343,7 @@ class Lowering {
     const timeKey = (k: string) => node.timeKeys.find((t) => t.name === k);
     // Input rows at the other metric_time keys repeat the same value: read one per period.
     return sql.select({
+      where: node.outputFilter,
       distinct: node.timeKeys.length > 1,
       columns: [
         ...node.keys.map((k) => ({ expr: timeKey(k) ? timeKeyExpr(timeKey(k)!, sql.col('t', 'periods'), node.grain) : sql.col(k, 'input'), alias: k })),
@@ -362,16 +363,20 @@ class Lowering {
     if (node.window) conditions.push(sql.bin('>', time, sql.bin('-', day, sql.interval(node.window.count, UNIT[node.window.unit]))));
     if (node.grainToDate) conditions.push(sql.bin('>=', time, trunc(node.grainToDate, day)));
     const value = sql.col(node.rowsColumn, 'r');
+    // An all-time distinct count only needs each value's first day: count those, then add them up.
+    const firstSeen = node.agg === 'count_distinct' && !node.window && !node.grainToDate;
+    const rows: SqlFrom = firstSeen ? sql.subquery(this.firstSeen(node), 'r') : sql.cte(node.rows, 'r');
+    const agg: MeasureColumn['agg'] = firstSeen ? 'sum' : node.agg;
     const daily = sql.select({
       columns: [
         { expr: day, alias: '__day' },
         ...node.otherKeys.map((k) => ({ expr: sql.col(k, 'r'), alias: k })),
         {
-          expr: aggregateExpr({ column: 'v', agg: node.agg, input: value, percentile: node.percentile, discrete: node.discrete, filter: null }),
+          expr: aggregateExpr({ column: 'v', agg, input: value, percentile: node.percentile, discrete: node.discrete, filter: null }),
           alias: '__value',
         },
       ],
-      from: sql.join('INNER', periods, sql.cte(node.rows, 'r'), sql.and(...conditions)),
+      from: sql.join('INNER', periods, rows, sql.and(...conditions)),
       where: node.outputFilter,
       groupBy: [day, ...node.otherKeys.map((k) => sql.col(k, 'r'))],
     });
@@ -398,6 +403,29 @@ class Lowering {
       distinct: true,
       columns: [...keyed(period, node.grain), { expr: sql.window('first_value', [d('__value')], partition, order, 'all'), alias: node.column }],
       from: sql.subquery(daily, 'daily'),
+    });
+  }
+
+  /** Per day and other keys: how many values were seen for the first time (as rowsTime, rowsColumn). */
+  private firstSeen(node: CumulativeNode): SqlSelect {
+    const keys = node.otherKeys.map((k) => sql.col(k, 'firsts'));
+    const firsts = sql.select({
+      columns: [
+        ...node.otherKeys.map((k) => ({ expr: sql.col(k), alias: k })),
+        { expr: sql.agg('min', [sql.col(node.rowsTime)]), alias: node.rowsTime },
+      ],
+      from: sql.cte(node.rows),
+      where: sql.isNull(sql.col(node.rowsColumn), true),
+      groupBy: [...node.otherKeys.map((k) => sql.col(k)), sql.col(node.rowsColumn)],
+    });
+    return sql.select({
+      columns: [
+        ...node.otherKeys.map((k) => ({ expr: sql.col(k, 'firsts'), alias: k })),
+        { expr: sql.col(node.rowsTime, 'firsts'), alias: node.rowsTime },
+        { expr: sql.agg('count', [], { star: true }), alias: node.rowsColumn },
+      ],
+      from: sql.subquery(firsts, 'firsts'),
+      groupBy: [...keys, sql.col(node.rowsTime, 'firsts')],
     });
   }
 

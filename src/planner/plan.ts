@@ -183,6 +183,8 @@ export interface OffsetNode {
   readonly grain: TimeGrain;
   readonly timeKeys: readonly TimeKeySpec[];
   readonly offset: { readonly kind: 'window'; readonly count: number; readonly unit: TimeGrain } | { readonly kind: 'toGrain'; readonly grain: TimeGrain };
+  /** Filters on metric_time alone, applied to the output periods. */
+  readonly outputFilter: SqlExpr | null;
   readonly keys: readonly string[];
   readonly columns: readonly string[];
   readonly spine: SpineSource;
