@@ -352,7 +352,7 @@ export class PlanBuilder {
   private spine(): SpineSource {
     const day = this.graph.timeSpines.find((s) => s.granularity === 'day');
     if (!day) return { kind: 'series' };
-    return { kind: 'table', schema: day.relation.schema, table: day.relation.alias, column: day.column };
+    return { kind: 'table', schema: day.relation.schema, table: day.relation.alias, column: day.column, grain: 'day' };
   }
 
   /** join_to_timespine: every period of the range appears, with the value where there is one. */
@@ -423,8 +423,15 @@ export class PlanBuilder {
     const additive = ['sum', 'count', 'sum_boolean', 'min', 'max'].includes(ref.measure.agg);
     const otherItems = ctx.items.filter((i) => !i.readings.some((r) => r.element === 'metric_time' && r.path.length === 0));
     const bounds = timeBounds(ctx.timeRange);
-    // Rows before the range still count towards the first periods' windows.
-    const rowBounds: TimeBounds | null = bounds ? { start: null, end: bounds.end, endInclusive: bounds.endInclusive } : null;
+    // Rows before the range still count towards the first periods' windows: read from the
+    // start minus the window (or from the start of the grain_to_date period; all of history otherwise).
+    const rowStart =
+      bounds?.start && window && COARSE_UNITS.has(window.unit)
+        ? shiftDate(bounds.start.slice(0, 10), -window.count, window.unit)
+        : bounds?.start && grainToDate && COARSE_UNITS.has(grainToDate)
+          ? truncateDate(bounds.start, grainToDate as Granularity)
+          : null;
+    const rowBounds: TimeBounds | null = bounds ? { start: rowStart, end: bounds.end, endInclusive: bounds.endInclusive } : null;
     const timeKey = '__metric_time_day';
     // Filters on metric_time alone apply to the output days, after the windows (as MetricFlow does).
     const timeFilters = ctx.where.filter((f) => onlyMetricTime(f.expr));
@@ -707,13 +714,46 @@ function timeBounds(range: NormalizedRequest['timeRange']): TimeBounds | null {
   return { start: range.start, end: range.end, endInclusive: range.endInclusive };
 }
 
-/** time >= $start AND time < $end: on the raw column, so an index on it can be used. */
+/**
+ * time >= $start AND time < $end on the raw column, so an index on it can be used; a time
+ * shifted by offsets (ds + INTERVAL '1 month') moves the shift to the bound instead.
+ */
 function rangePredicates(column: SqlExpr, bounds: TimeBounds): SqlExpr[] {
-  const out: SqlExpr[] = [];
+  const shifts: SqlExpr[] = [];
+  let raw = column;
+  while (raw.kind === 'binary' && raw.op === '+' && raw.right.kind === 'interval') {
+    shifts.push(raw.right);
+    raw = raw.left;
+  }
   const type = (value: string) => (value.includes('T') ? 'timestamp' : 'date');
-  if (bounds.start) out.push(sql.bin('>=', column, sql.param(bounds.start, type(bounds.start))));
-  if (bounds.end) out.push(sql.bin(bounds.endInclusive ? '<=' : '<', column, sql.param(bounds.end, type(bounds.end))));
+  const bound = (value: string) => shifts.reduce<SqlExpr>((b, s) => sql.bin('-', b, s), sql.param(value, type(value)));
+  const out: SqlExpr[] = [];
+  // Month arithmetic is not invertible (Jan 31 + 1 month = Feb 29 - 1 month = Jan 29): there the
+  // exact condition stays, behind an indexable bound widened by the at most 3 days a month end clamps.
+  const monthly = shifts.filter((s) => s.kind === 'interval' && ['month', 'quarter', 'year'].includes(s.unit)).length;
+  const slack = (b: SqlExpr, sign: '-' | '+') => (monthly ? sql.bin(sign, b, sql.interval(3 * monthly, 'day')) : b);
+  if (bounds.start) out.push(sql.bin('>=', raw, slack(bound(bounds.start), '-')));
+  if (bounds.end) out.push(sql.bin(bounds.endInclusive ? '<=' : '<', raw, slack(bound(bounds.end), '+')));
+  if (monthly) {
+    if (bounds.start) out.push(sql.bin('>=', column, sql.param(bounds.start, type(bounds.start))));
+    if (bounds.end) out.push(sql.bin(bounds.endInclusive ? '<=' : '<', column, sql.param(bounds.end, type(bounds.end))));
+  }
   return out;
+}
+
+const COARSE_UNITS = new Set<TimeGrain>(['day', 'week', 'month', 'quarter', 'year']);
+
+/** A date moved by whole units, as PostgreSQL's date +/- interval does (month ends clamp). */
+export function shiftDate(date: string, count: number, unit: TimeGrain): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (unit === 'day' || unit === 'week') {
+    const t = new Date(Date.UTC(y, m - 1, d + count * (unit === 'week' ? 7 : 1)));
+    return t.toISOString().slice(0, 10);
+  }
+  const months = count * (unit === 'year' ? 12 : unit === 'quarter' ? 3 : 1);
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
 }
 
 /** The first day of the period a date falls in: ('2020-02-17', 'month') -> '2020-02-01'. */

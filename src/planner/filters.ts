@@ -86,7 +86,11 @@ export function bindFilter(expr: Expr, scope: ModelScope, ctx: BindContext, metr
     case 'like':
       return { kind: 'like', operand: bind(expr.operand), pattern: bind(expr.pattern), caseInsensitive: expr.caseInsensitive, negated: expr.negated };
     case 'call':
-      return sql.call(expr.fn as ScalarFunction, ...expr.args.map(bind));
+      // concat() takes "any": a bare string parameter there has no type PostgreSQL can infer.
+      return sql.call(
+        expr.fn as ScalarFunction,
+        ...expr.args.map((a) => (expr.fn === 'concat' && a.kind === 'literal' && typeof a.value === 'string' ? sql.param(a.value, 'text') : bind(a))),
+      );
     case 'extract':
       return sql.extract(expr.field as never, bind(expr.operand));
     case 'cast':

@@ -1,6 +1,6 @@
 import { sql } from '../sql/build';
 import type { DateUnit, SqlExpr, SqlFrom, SqlQuery, SqlSelect } from '../sql/nodes';
-import { mapColumns } from './filters';
+import { columnsOf, mapColumns } from './filters';
 import type {
   AggregateNode,
   CombineNode,
@@ -31,7 +31,7 @@ export interface LowerOptions {
  */
 export function lowerPlan(plan: LogicalPlan, options: LowerOptions): SqlQuery {
   const reachable = reachableNodes(plan);
-  const lower = new Lowering(options);
+  const lower = new Lowering(options, new Map(plan.nodes.map((n) => [n.id, n])));
   const ctes = plan.nodes.filter((n) => reachable.has(n.id)).map((node) => ({ name: node.id, query: lower.node(node) }));
   const columns = plan.output.columns.map((c) => ({
     expr: c.fill === null ? sql.col(c.source) : sql.call('coalesce', sql.col(c.source), sql.constant(c.fill)),
@@ -112,7 +112,23 @@ function timeKeyExpr(spec: TimeKeySpec, period: SqlExpr, periodGrain: TimeGrain)
 }
 
 class Lowering {
-  constructor(private readonly options: LowerOptions) {}
+  constructor(
+    private readonly options: LowerOptions,
+    private readonly nodes: ReadonlyMap<string, PlanNode>,
+  ) {}
+
+  /**
+   * A node read for some of its columns. When those are measures of a merged aggregation
+   * with presence columns, only rows where one of them is present are read.
+   */
+  private read(nodeId: string, columns: readonly string[], alias: string = nodeId): SqlFrom {
+    const node = this.nodes.get(nodeId);
+    if (node?.kind !== 'aggregate') return sql.cte(nodeId, alias);
+    const flags = columns.map((c) => node.measures.find((m) => m.column === c));
+    if (flags.length === 0 || flags.some((m) => !m?.presence)) return sql.cte(nodeId, alias);
+    const present = sql.or(...flags.map((m) => sql.col(m!.presence!)))!;
+    return sql.subquery(sql.select({ columns: [{ expr: { kind: 'star' }, alias: null }], from: sql.cte(nodeId), where: present }), alias);
+  }
 
   node(node: PlanNode): SqlQuery {
     switch (node.kind) {
@@ -135,12 +151,18 @@ class Lowering {
     }
   }
 
+  /** Every measure column of an aggregation node (for readers that use all of them). */
+  private valueColumns(nodeId: string): string[] {
+    const node = this.nodes.get(nodeId);
+    return node?.kind === 'aggregate' ? node.measures.map((m) => m.column) : [];
+  }
+
   // ---- sources ----
 
   private scan(scan: Scan): SqlFrom {
     const table = sql.table(scan.relation.schema ?? this.options.defaultSchema, scan.relation.table, scan.relation.table);
     const columns = scan.columns.length
-      ? scan.columns.map((c) => ({ expr: sql.trusted(c.expr), alias: c.expr.trim() === c.field ? null : c.field }))
+      ? scan.columns.map((c) => ({ expr: sql.trusted(c.expr), alias: c.expr.trim().toLowerCase() === c.field ? null : c.field }))
       : [{ expr: sql.constant(1), alias: 'one' }];
     return sql.subquery(sql.select({ columns, from: table, where: sql.and(...scan.filters) }), scan.alias);
   }
@@ -161,7 +183,7 @@ class Lowering {
       }
       from = sql.join(join.type, from, this.scan(join.scan), sql.and(...on));
     }
-    for (const mj of metricJoins) from = sql.join('LEFT', from, sql.cte(mj.input, mj.alias), mj.on);
+    for (const mj of metricJoins) from = sql.join('LEFT', from, this.read(mj.input, this.valueColumns(mj.input), mj.alias), mj.on);
     return from;
   }
 
@@ -188,7 +210,7 @@ class Lowering {
     const measures = node.measures.map((m) => ({ ...m, filter: shared ? null : m.filter }));
     if (node.nonAdditive) return this.semiAdditive(node, from, where, measures);
     return sql.select({
-      columns: [...keyColumns, ...measures.map((m) => ({ expr: aggregateExpr(m), alias: m.column }))],
+      columns: [...keyColumns, ...measures.flatMap((m) => measureColumns(m))],
       from,
       where,
       groupBy: node.keys.map((k) => k.expr),
@@ -209,10 +231,9 @@ class Lowering {
     inner.push({ expr: nad.expr, alias: '__nad' });
     inner.push({ expr: sql.window(nad.choice, [nad.expr], [...nad.partitionBy]), alias: '__nad_edge' });
     const rows = sql.subquery(sql.select({ columns: inner, from, where }), 'rows');
-    const outer = measures.map((m, i) => ({
-      expr: aggregateExpr({ ...m, input: sql.col(`__input_${i + 1}`, 'rows'), filter: m.filter ? sql.col(`__filter_${i + 1}`, 'rows') : null }),
-      alias: m.column,
-    }));
+    const outer = measures.flatMap((m, i) =>
+      measureColumns({ ...m, input: sql.col(`__input_${i + 1}`, 'rows'), filter: m.filter ? sql.col(`__filter_${i + 1}`, 'rows') : null }),
+    );
     return sql.select({
       columns: [...node.keys.map((k) => ({ expr: sql.col(k.name, 'rows'), alias: k.name })), ...outer],
       from: rows,
@@ -257,7 +278,7 @@ class Lowering {
           ...node.keys.map((k) => ({ expr: sql.col(k), alias: k })),
           ...all.map((c) => ({ expr: provider.get(c) === input.node ? sql.col(c) : sql.constant(null), alias: c })),
         ],
-        from: sql.cte(input.node),
+        from: this.read(input.node, input.columns, input.node),
       }),
     );
     const union: SqlQuery = { kind: 'union', with: [], all: true, queries: [typeAnchor, ...branches] };
@@ -274,7 +295,7 @@ class Lowering {
   private compute(node: ComputeNode): SqlSelect {
     return sql.select({
       columns: [...node.keys.map((k) => ({ expr: sql.col(k), alias: k })), ...node.columns.map((c) => ({ expr: c.expr, alias: c.name }))],
-      from: sql.cte(node.input),
+      from: this.read(node.input, [...new Set(node.columns.flatMap((c) => columnsOf(c.expr).filter((x) => x.table === null).map((x) => x.name)))], node.input),
       where: node.where,
     });
   }
@@ -287,7 +308,12 @@ class Lowering {
    */
   private periods(range: TimeRangeSource, grain: TimeGrain, spine: SpineJoinNode['spine'], extendTo: TimeGrain | null = null): SqlFrom {
     const fromInput = (fn: 'min' | 'max') =>
-      sql.scalar(sql.select({ columns: [{ expr: sql.agg(fn, [sql.col(range.fromColumn!)]), alias: 't' }], from: sql.cte(range.fromNode!) }));
+      sql.scalar(
+        sql.select({
+          columns: [{ expr: sql.agg(fn, [sql.col(range.fromColumn!)]), alias: 't' }],
+          from: this.read(range.fromNode!, this.valueColumns(range.fromNode!), range.fromNode!),
+        }),
+      );
     const typed = (value: string) => sql.param(value, value.includes('T') ? 'timestamp' : 'date');
     const start = range.start ? typed(range.start) : fromInput('min');
     let end: SqlExpr;
@@ -300,12 +326,14 @@ class Lowering {
     } else end = fromInput('max');
     if (spine.kind === 'table' && COARSE.has(grain)) {
       const column = sql.col(spine.column, 'spine');
+      // At the spine's own grain its rows are the periods; coarser grains take distinct starts.
+      const same = grain === spine.grain;
       return sql.subquery(
         sql.select({
-          distinct: true,
-          columns: [{ expr: trunc(grain, column), alias: 't' }],
+          distinct: !same,
+          columns: [{ expr: same ? column : trunc(grain, column), alias: 't' }],
           from: sql.table(spine.schema ?? this.options.defaultSchema, spine.table, 'spine'),
-          where: sql.and(sql.bin('>=', column, trunc(grain, start)), sql.bin('<=', column, end)),
+          where: sql.and(sql.bin('>=', column, same ? start : trunc(grain, start)), sql.bin('<=', column, end)),
         }),
         'periods',
       );
@@ -330,7 +358,7 @@ class Lowering {
         ...node.keys.map((k) => ({ expr: timeKey(k) ? timeKeyExpr(timeKey(k)!, sql.col('t', 'periods'), node.grain) : sql.col(k, 'input'), alias: k })),
         ...node.columns.map((c) => ({ expr: sql.col(c, 'input'), alias: c })),
       ],
-      from: sql.join('LEFT', periods, sql.cte(node.input, 'input'), sql.eq(sql.col(node.timeKey, 'input'), sql.col('t', 'periods'))),
+      from: sql.join('LEFT', periods, this.read(node.input, node.columns, 'input'), sql.eq(sql.col(node.timeKey, 'input'), sql.col('t', 'periods'))),
     });
   }
 
@@ -339,7 +367,7 @@ class Lowering {
     if (node.offset.kind !== 'toGrain') throw new Error('offset windows are applied as time shifts, not nodes');
     const grain = node.offset.grain;
     const periods = this.periods(node.range, node.grain, node.spine, grain);
-    const from = sql.join('INNER', periods, sql.cte(node.input, 'input'), sql.eq(sql.col(node.timeKey, 'input'), trunc(grain, sql.col('t', 'periods'))));
+    const from = sql.join('INNER', periods, this.read(node.input, node.columns, 'input'), sql.eq(sql.col(node.timeKey, 'input'), trunc(grain, sql.col('t', 'periods'))));
     const timeKey = (k: string) => node.timeKeys.find((t) => t.name === k);
     // Input rows at the other metric_time keys repeat the same value: read one per period.
     return sql.select({
@@ -365,7 +393,7 @@ class Lowering {
     const value = sql.col(node.rowsColumn, 'r');
     // An all-time distinct count only needs each value's first day: count those, then add them up.
     const firstSeen = node.agg === 'count_distinct' && !node.window && !node.grainToDate;
-    const rows: SqlFrom = firstSeen ? sql.subquery(this.firstSeen(node), 'r') : sql.cte(node.rows, 'r');
+    const rows: SqlFrom = firstSeen ? sql.subquery(this.firstSeen(node), 'r') : this.read(node.rows, [node.rowsColumn], 'r');
     const agg: MeasureColumn['agg'] = firstSeen ? 'sum' : node.agg;
     const daily = sql.select({
       columns: [
@@ -474,6 +502,13 @@ class Lowering {
       groupBy: node.keys.map((k) => m(k)),
     });
   }
+}
+
+/** A measure's aggregate, and its presence column when it has one. */
+function measureColumns(m: MeasureColumn): Array<{ expr: SqlExpr; alias: string }> {
+  const out = [{ expr: aggregateExpr(m), alias: m.column }];
+  if (m.presence && m.filter) out.push({ expr: sql.bin('>', sql.agg('count', [], { star: true, filter: m.filter }), sql.constant(0)), alias: m.presence });
+  return out;
 }
 
 /**

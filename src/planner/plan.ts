@@ -53,6 +53,12 @@ export interface MeasureColumn {
   readonly discrete: boolean;
   /** Row filter of this measure only (metric and input filters): becomes FILTER (WHERE ...). */
   readonly filter: SqlExpr | null;
+  /**
+   * Set when the measure shares its node with measures under other filters: the name of a
+   * boolean column telling whether any row passed this measure's filter. Readers of the
+   * measure skip rows without it, so a merged scan never adds rows a metric would not have.
+   */
+  readonly presence?: string | null;
 }
 
 /**
@@ -130,7 +136,7 @@ export type TimeGrain = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' 
 
 /** Where the periods come from: a configured time spine table or generate_series. */
 export type SpineSource =
-  | { readonly kind: 'table'; readonly schema: string | null; readonly table: string; readonly column: string }
+  | { readonly kind: 'table'; readonly schema: string | null; readonly table: string; readonly column: string; readonly grain: TimeGrain }
   | { readonly kind: 'series' };
 
 /** The range of periods: the request's time constraint, or what the data spans. */

@@ -103,7 +103,9 @@ export type SqlExpr =
   | { readonly kind: 'currentDate' }
   | { readonly kind: 'exists'; readonly query: SqlQuery }
   /** A scalar subquery: (SELECT max(t) FROM x). */
-  | { readonly kind: 'scalar'; readonly query: SqlQuery };
+  | { readonly kind: 'scalar'; readonly query: SqlQuery }
+  /** SELECT * (only as a select-list item). */
+  | { readonly kind: 'star' };
 
 export interface SqlOrder {
   readonly expr: SqlExpr;

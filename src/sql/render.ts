@@ -190,9 +190,13 @@ class Renderer {
         if (typeof e.value === 'boolean') return e.value ? 'TRUE' : 'FALSE';
         if (typeof e.value !== 'number' || !Number.isFinite(e.value)) throw new TypeError('constants must be finite numbers');
         return e.value < 0 ? `(${String(e.value)})` : String(e.value);
-      case 'trusted':
-        // A bare column name needs no parentheses; anything else keeps them.
-        return /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.sql.trim()) && !/^(select|from|where)$/i.test(e.sql.trim()) ? e.sql.trim() : `(${e.sql})`;
+      case 'trusted': {
+        // A bare name is a column (even `user` or `order`): it goes through quoteIdent, folded
+        // to lower case as PostgreSQL folds unquoted names. Anything else is an expression.
+        const text = e.sql.trim();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) && !/^(true|false|null)$/i.test(text)) return quoteIdent(text.toLowerCase());
+        return `(${e.sql})`;
+      }
       case 'binary': {
         const p = PRECEDENCE[e.op];
         if (p === undefined) throw new Error(`unknown operator '${e.op}'`);
@@ -251,6 +255,8 @@ class Renderer {
         return 'CURRENT_DATE';
       case 'exists':
         return `EXISTS (\n${this.query(e.query, 4)}\n)`;
+      case 'star':
+        return '*';
       case 'scalar':
         return `(${this.query(e.query, 0).replace(/\s*\n\s*/g, ' ')})`;
     }

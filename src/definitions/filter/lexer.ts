@@ -56,6 +56,7 @@ export function tokenize(text: string): Token[] {
       throw new LexError('comments and template statements are not allowed in an expression', i);
     if (ch === ';') throw new LexError("';' is not allowed in an expression", i);
     if (ch === '$') throw new LexError("'$' is not allowed in an expression", i);
+    if (ch === '\u0000') throw new LexError('NUL characters are not allowed', i);
     if (ch === '`') throw new LexError('backquotes are not allowed in an expression', i);
     if (ch === "'" || ch === '"') {
       const [value, end] = readString(text, i, ch);
@@ -102,6 +103,7 @@ function readString(text: string, start: number, quote: string): [string, number
   let i = start + 1;
   while (i < text.length) {
     const ch = text[i]!;
+    if (ch === '\u0000') throw new LexError('NUL characters are not allowed in strings', i);
     if (ch === quote) {
       if (text[i + 1] === quote) {
         value += quote;

@@ -295,6 +295,7 @@ class Parser {
     if ((word === 'date' || word === 'timestamp' || word === 'interval') && this.peek(1).kind === 'string') {
       this.index++;
       const literal = this.next();
+      if (!validTypedLiteral(word, literal.value)) this.fail(`'${literal.value}' is not a valid ${word.toUpperCase()}`, literal);
       return { kind: 'typedLiteral', type: word, value: literal.value, at: token.at };
     }
     if (word === 'case') return this.caseExpression(token);
@@ -615,6 +616,19 @@ function applyMethod(ref: ItemReference, method: string, args: TemplateArguments
   if (method === 'grain') return { ...ref, grain: value.toLowerCase() };
   if (method === 'date_part') return { ...ref, datePart: value.toLowerCase() };
   return fail(`unknown method '.${method}()'; expected .grain('...') or .date_part('...')`);
+}
+
+const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP_LITERAL = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?([+-]\d{2}(:?\d{2})?|Z)?$/;
+const INTERVAL_LITERAL = /^\s*\d+(\.\d+)?\s+[a-z]+(\s+\d+(\.\d+)?\s+[a-z]+)*\s*$/i;
+
+function validTypedLiteral(type: 'date' | 'timestamp' | 'interval', text: string): boolean {
+  if (type === 'interval') return INTERVAL_LITERAL.test(text);
+  const pattern = type === 'date' ? DATE_LITERAL : TIMESTAMP_LITERAL;
+  if (!pattern.test(text)) return false;
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y!, m! - 1, d!));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m! - 1 && date.getUTCDate() === d;
 }
 
 function binary(op: BinaryOperator, left: Expr, right: Expr): Expr {

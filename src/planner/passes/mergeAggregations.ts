@@ -33,7 +33,18 @@ export function mergeAggregations(plan: LogicalPlan): LogicalPlan {
     merged.set(node.id, into.id);
   }
   if (merged.size === 0) return plan;
-  return collapseTrivialCombines(redirect({ nodes, output: plan.output }, merged));
+  return collapseTrivialCombines(redirect({ nodes: nodes.map(withPresence), output: plan.output }, merged));
+}
+
+/**
+ * Measures under different filters in one node each get a presence column: the group exists
+ * for that measure only when some row passed its filter (as it would aggregated alone).
+ */
+function withPresence(node: PlanNode): PlanNode {
+  if (node.kind !== 'aggregate' || node.measures.length < 2) return node;
+  const filters = node.measures.map((m) => JSON.stringify(m.filter));
+  if (filters.every((f) => f === filters[0])) return node;
+  return { ...node, measures: node.measures.map((m) => (m.filter ? { ...m, presence: `__has_${m.column}` } : m)) };
 }
 
 /** What must be equal for two aggregations to share a scan (their joins are checked apart). */
