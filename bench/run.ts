@@ -169,9 +169,11 @@ function startOnce(home: string): Promise<number> {
     delete env['DATABASE_URL'];
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
+    let ready = false;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Northstar is ready')) {
+      if (!ready && output.includes('Northstar is ready')) {
+        ready = true;
         const elapsed = Date.now() - started;
         child.once('exit', () => resolve(elapsed));
         child.kill('SIGTERM');

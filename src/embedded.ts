@@ -26,6 +26,7 @@ interface EmbeddedPostgresInstance {
 export async function startEmbeddedPostgres(options: { dir: string; port?: number; database: string }): Promise<EmbeddedDatabase> {
   const dir = await usableDirectory(resolve(options.dir));
   const port = options.port ?? (await freePort(54329));
+  const log: string[] = [];
   // The package is ESM-only; importing it also installs exit hooks, which we take back so
   // shutdown stays ours (drain requests first, then stop PostgreSQL).
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -42,7 +43,11 @@ export async function startEmbeddedPostgres(options: { dir: string; port?: numbe
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {},
+    // Kept for the error message if PostgreSQL does not come up.
+    onLog: (message: string) => {
+      log.push(...String(message).split('\n').filter(Boolean));
+      log.splice(0, Math.max(0, log.length - 20));
+    },
     onError: () => {},
   });
   for (const s of signals) for (const listener of process.listeners(s)) if (!before.get(s)!.has(listener)) process.removeListener(s, listener as never);
@@ -50,7 +55,8 @@ export async function startEmbeddedPostgres(options: { dir: string; port?: numbe
   try {
     await pg.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port} (is another one running on ${join(dir, 'data')}?): ${String(error ?? 'no reason given')}`);
+    const detail = error instanceof Error ? error.message : log.slice(-5).join('\n  ') || 'no output';
+    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${join(dir, 'data')}:\n  ${detail}`);
   }
   const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const client = new Client({ connectionString: admin });

@@ -63,16 +63,27 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const shutdown = async (signal: string) => {
+  // First signal: finish requests in flight, then stop. A second one stops at once,
+  // PostgreSQL included (it must never outlive us).
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) {
+      console.log(`${signal} again: stopping now`);
+      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+      return;
+    }
+    stopping = true;
     console.log(`\n${signal}: finishing requests in flight ...`);
-    await server.stop();
-    await closeServices(services);
-    await embedded?.stop();
-    process.exit(0);
+    void (async () => {
+      await server.stop();
+      await closeServices(services);
+      await embedded?.stop();
+      process.exit(0);
+    })();
   };
   stopEarly();
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 main().catch((error) => {

@@ -12,7 +12,8 @@ import { parseExpression } from '../definitions/filter/parser';
 import { closestNames, didYouMean } from '../definitions/suggest';
 import { UserError } from '../errors';
 import { sql } from '../sql/build';
-import type { BinaryOp, SqlExpr, WindowFunction } from '../sql/nodes';
+import type { SqlExpr } from '../sql/nodes';
+import { safeDivide, toSqlExpression } from './expressions';
 import { bindFilter, parseFilter, type MetricReferenceBinder, type ParsedFilter } from './filters';
 import { bindItem, extractPart, requestedItem, shifted, toTimeGrain, truncate, type BindContext, type ItemBinding, type RequestedItem, type TimeShift } from './items';
 import type { AggregateNode, KeyColumn, LogicalPlan, MeasureColumn, OutputSpec, PlanNode, SpineSource, TimeGrain, TimeKeySpec } from './plan';
@@ -125,7 +126,17 @@ export class PlanBuilder {
         const inputs = p.metrics.map((input) => this.evaluateInput(input, inner));
         const names = new Map(p.metrics.map((input, i) => [input.alias ?? input.name, i]));
         const expr = parseExpression(p.expr, { allowIdentifiers: true, allowTemplates: false });
-        return this.compute(inputs, metric.name, (cols) => derivedExpression(expr, (id) => sql.col(cols[names.get(id)!]!)));
+        return this.compute(inputs, metric.name, (cols) =>
+          toSqlExpression(expr, {
+            identifier: (id) => sql.col(cols[names.get(id)!]!),
+            ref: () => {
+              throw new UserError('INVALID_QUERY', 'derived metric expressions cannot use templates', {});
+            },
+            literals: 'definition',
+            division: 'safe',
+            windows: true,
+          }),
+        );
       }
       case 'cumulative':
         return this.cumulative(metric, p, inner);
@@ -676,26 +687,24 @@ function onlyMetricTime(expr: Expr): boolean {
   return refs.length > 0 && refs.every((r) => r.type !== 'metric' && r.type !== 'entity' && [...r.entityPath, r.name].join('__').split('__')[0] === 'metric_time');
 }
 
-/** A metric_time-only filter over a given time column (the cumulative output day). */
+/** A metric_time-only filter over a given time column (the output period of a cumulative or offset node). */
 function bindTimeFilter(expr: Expr, time: SqlExpr): SqlExpr {
-  const bind = (e: Expr): SqlExpr => bindTimeFilter(e, time);
-  if (expr.kind === 'ref') {
-    const ref = expr.ref;
-    if (ref.type === 'metric' || ref.type === 'entity') throw new Error('not a time reference');
-    const parts = ref.name.split('__');
-    const last = parts[parts.length - 1]!;
-    const grain = ref.grain ?? (parts.length > 1 && last in GRANULARITY_RANK ? last : null);
-    if (ref.datePart) return extractPart(time, ref.datePart as never);
-    return grain ? truncate(time, grain as Granularity) : time;
-  }
-  return mapFilterChildren(expr, bind);
-}
-
-/** Applies `bind` to an expression's children, keeping its shape (filters outside a model scope). */
-function mapFilterChildren(expr: Expr, bind: (e: Expr) => SqlExpr): SqlExpr {
-  return derivedExpression(expr, () => {
-    throw new UserError('INVALID_FILTER', 'unexpected name in a filter', {});
-  }, bind);
+  return toSqlExpression(expr, {
+    ref: ({ ref }) => {
+      if (ref.type === 'metric' || ref.type === 'entity') throw new Error('not a time reference');
+      const parts = ref.name.split('__');
+      const last = parts[parts.length - 1]!;
+      const grain = ref.grain ?? (parts.length > 1 && last in GRANULARITY_RANK ? last : null);
+      if (ref.datePart) return extractPart(time, ref.datePart as never);
+      return grain ? truncate(time, grain as Granularity) : time;
+    },
+    identifier: (name) => {
+      throw new UserError('INVALID_FILTER', `unexpected name '${name}' in a filter`, { name });
+    },
+    literals: 'parameters',
+    division: 'plain',
+    windows: false,
+  });
 }
 
 /** Everything about an evaluation context that changes what a metric computes. */
@@ -813,73 +822,6 @@ function isStandard(grain: string): grain is Granularity {
 function reaggregate(agg: string): MeasureColumn['agg'] {
   if (agg === 'min' || agg === 'max') return agg;
   return 'sum';
-}
-
-/** CAST(a AS DOUBLE PRECISION) / NULLIF(b, 0): a ratio never fails or truncates. */
-export function safeDivide(numerator: SqlExpr, denominator: SqlExpr): SqlExpr {
-  return sql.bin('/', sql.cast(numerator, 'double precision'), sql.cast(sql.call('nullif', denominator, sql.constant(0)), 'double precision'));
-}
-
-const DERIVED_OPS: Record<string, BinaryOp> = {
-  and: 'AND', or: 'OR', '=': '=', '<>': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '+': '+', '-': '-', '*': '*', '%': '%', '||': '||',
-};
-
-/** A derived metric's expression over its inputs' columns; division is safe division. */
-export function derivedExpression(expr: Expr, input: (name: string) => SqlExpr, ref?: (e: Expr) => SqlExpr): SqlExpr {
-  const d = (e: Expr) => (e.kind === 'ref' && ref ? ref(e) : derivedExpression(e, input, ref));
-  switch (expr.kind) {
-    case 'identifier':
-      return input(expr.name);
-    case 'literal':
-      if (ref) return expr.value === null ? sql.constant(null) : sql.param(expr.value, typeof expr.value === 'boolean' ? 'boolean' : null);
-      if (typeof expr.value === 'number' || typeof expr.value === 'boolean' || expr.value === null) return sql.constant(expr.value);
-      return sql.param(expr.value);
-    case 'binary':
-      if (expr.op === '/' && !ref) return safeDivide(d(expr.left), d(expr.right));
-      if (expr.op === '/') return sql.bin('/', d(expr.left), d(expr.right));
-      return sql.bin(DERIVED_OPS[expr.op]!, d(expr.left), d(expr.right));
-    case 'unary':
-      return expr.op === 'not' ? sql.not(d(expr.operand)) : { kind: 'negate', operand: d(expr.operand) };
-    case 'call':
-      return sql.call(expr.fn as never, ...expr.args.map(d));
-    case 'cast':
-      return sql.cast(d(expr.operand), expr.type);
-    case 'case':
-      return {
-        kind: 'case',
-        subject: expr.subject ? d(expr.subject) : null,
-        whens: expr.whens.map((w) => ({ when: d(w.when), then: d(w.then) })),
-        otherwise: expr.otherwise ? d(expr.otherwise) : null,
-      };
-    case 'is':
-      return expr.test === 'null'
-        ? sql.isNull(d(expr.operand), expr.negated)
-        : { kind: 'isBool', operand: d(expr.operand), value: expr.test === 'true', negated: expr.negated };
-    case 'isDistinct':
-      return sql.bin(expr.negated ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', d(expr.left), d(expr.right));
-    case 'in':
-      return { kind: 'in', operand: d(expr.operand), list: expr.list.map(d), negated: expr.negated };
-    case 'between':
-      return { kind: 'between', operand: d(expr.operand), low: d(expr.low), high: d(expr.high), negated: expr.negated };
-    case 'window':
-      return sql.window(
-        expr.fn as WindowFunction,
-        expr.args.map(d),
-        expr.partitionBy.map(d),
-        expr.orderBy.map((o) => ({ expr: d(o.expr), descending: o.descending, nulls: null })),
-      );
-    case 'extract':
-      return sql.extract(expr.field as never, d(expr.operand));
-    case 'typedLiteral':
-      return sql.param(expr.value, expr.type);
-    case 'currentDate':
-      return { kind: 'currentDate' };
-    case 'like':
-      return { kind: 'like', operand: d(expr.operand), pattern: d(expr.pattern), caseInsensitive: expr.caseInsensitive, negated: expr.negated };
-    case 'ref':
-      if (ref) return ref(expr);
-      throw new UserError('INVALID_QUERY', 'derived metric expressions cannot use templates', {});
-  }
 }
 
 export type { TimeGrain };

@@ -1,4 +1,5 @@
 import type { PlannedQuery } from './index';
+import { dependencies } from './lower';
 import type { PlanNode } from './plan';
 import { renderExpression } from '../sql/render';
 
@@ -14,31 +15,12 @@ export function explainPlan(planned: PlannedQuery): { columns: string[]; plan: s
   const visit = (id: string, depth: number) => {
     const node = byId.get(id)!;
     lines.push(`${'  '.repeat(depth)}${describe(node)}`);
-    for (const dep of inputs(node)) visit(dep, depth + 1);
+    for (const dep of dependencies(node)) visit(dep, depth + 1);
   };
   visit(planned.plan.output.node, 0);
   const order = planned.plan.output.orderBy.map((o) => `${o.descending ? '-' : ''}${o.column}`);
   const head = `output [${planned.columns.join(', ')}]${order.length ? ` order by ${order.join(', ')}` : ''}${planned.plan.output.limit !== null ? ` limit ${planned.plan.output.limit}` : ''}`;
   return { columns: [...planned.columns], plan: [head, ...lines.map((l) => `  ${l}`)].join('\n'), nodes: planned.plan.nodes.length };
-}
-
-function inputs(node: PlanNode): string[] {
-  switch (node.kind) {
-    case 'aggregate':
-      return node.metricJoins.map((j) => j.input);
-    case 'distinct':
-      return [];
-    case 'combine':
-      return node.inputs.map((i) => i.node);
-    case 'compute':
-    case 'spineJoin':
-    case 'offset':
-      return [node.input];
-    case 'cumulative':
-      return [node.rows];
-    case 'conversion':
-      return [node.baseRows, node.conversionRows];
-  }
 }
 
 function describe(node: PlanNode): string {

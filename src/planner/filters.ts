@@ -2,8 +2,8 @@ import { isDatePart, isGranularity, type Granularity } from '../definitions';
 import type { Expr, ItemReference } from '../definitions/filter/ast';
 import { FilterSyntaxError, lineColumnOf, parseExpression } from '../definitions/filter/parser';
 import { UserError } from '../errors';
-import { sql } from '../sql/build';
-import type { BinaryOp, ScalarFunction, SqlExpr } from '../sql/nodes';
+import type { SqlExpr } from '../sql/nodes';
+import { toSqlExpression } from './expressions';
 import { bindItem, requestedItem, type BindContext } from './items';
 import type { ModelScope } from './scope';
 
@@ -32,23 +32,6 @@ export function parseFilter(text: string, what = 'filter'): ParsedFilter {
 /** Resolves {{ Metric('x', group_by=[...]) }} references: returns the column holding the value. */
 export type MetricReferenceBinder = (ref: Extract<ItemReference, { type: 'metric' }>, scope: ModelScope) => SqlExpr;
 
-const BINARY: Record<string, BinaryOp> = {
-  and: 'AND',
-  or: 'OR',
-  '=': '=',
-  '<>': '<>',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-  '+': '+',
-  '-': '-',
-  '*': '*',
-  '/': '/',
-  '%': '%',
-  '||': '||',
-};
-
 /**
  * Turns a filter tree into a SQL expression over `scope`: every reference is bound to a
  * column (joining as needed), every literal becomes a bound parameter.
@@ -56,57 +39,15 @@ const BINARY: Record<string, BinaryOp> = {
  *   {{ Dimension('listing__country') }} = 'us'   ->   j1.country = $1   (values: ['us'])
  */
 export function bindFilter(expr: Expr, scope: ModelScope, ctx: BindContext, metrics: MetricReferenceBinder): SqlExpr {
-  const bind = (e: Expr): SqlExpr => bindFilter(e, scope, ctx, metrics);
-  switch (expr.kind) {
-    case 'literal':
-      if (expr.value === null) return sql.constant(null);
-      if (typeof expr.value === 'boolean') return sql.param(expr.value, 'boolean');
-      if (expr.decimal) return sql.param(expr.value, 'numeric');
-      return sql.param(expr.value);
-    case 'typedLiteral':
-      return sql.param(expr.value, expr.type);
-    case 'ref':
-      return bindReference(expr.ref, scope, ctx, metrics);
-    case 'identifier':
-      throw new UserError('INVALID_FILTER', `unexpected name '${expr.name}' in a filter`, { name: expr.name });
-    case 'unary':
-      return expr.op === 'not' ? sql.not(bind(expr.operand)) : { kind: 'negate', operand: bind(expr.operand) };
-    case 'binary':
-      return sql.bin(BINARY[expr.op]!, bind(expr.left), bind(expr.right));
-    case 'is':
-      return expr.test === 'null'
-        ? sql.isNull(bind(expr.operand), expr.negated)
-        : { kind: 'isBool', operand: bind(expr.operand), value: expr.test === 'true', negated: expr.negated };
-    case 'isDistinct':
-      return sql.bin(expr.negated ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', bind(expr.left), bind(expr.right));
-    case 'in':
-      return { kind: 'in', operand: bind(expr.operand), list: expr.list.map(bind), negated: expr.negated };
-    case 'between':
-      return { kind: 'between', operand: bind(expr.operand), low: bind(expr.low), high: bind(expr.high), negated: expr.negated };
-    case 'like':
-      return { kind: 'like', operand: bind(expr.operand), pattern: bind(expr.pattern), caseInsensitive: expr.caseInsensitive, negated: expr.negated };
-    case 'call':
-      // concat() takes "any": a bare string parameter there has no type PostgreSQL can infer.
-      return sql.call(
-        expr.fn as ScalarFunction,
-        ...expr.args.map((a) => (expr.fn === 'concat' && a.kind === 'literal' && typeof a.value === 'string' ? sql.param(a.value, 'text') : bind(a))),
-      );
-    case 'extract':
-      return sql.extract(expr.field as never, bind(expr.operand));
-    case 'cast':
-      return sql.cast(bind(expr.operand), expr.type);
-    case 'case':
-      return {
-        kind: 'case',
-        subject: expr.subject ? bind(expr.subject) : null,
-        whens: expr.whens.map((w) => ({ when: bind(w.when), then: bind(w.then) })),
-        otherwise: expr.otherwise ? bind(expr.otherwise) : null,
-      };
-    case 'currentDate':
-      return { kind: 'currentDate' };
-    case 'window':
-      throw new UserError('INVALID_FILTER', 'window functions are not allowed in filters', {});
-  }
+  return toSqlExpression(expr, {
+    ref: (node) => bindReference(node.ref, scope, ctx, metrics),
+    identifier: (name) => {
+      throw new UserError('INVALID_FILTER', `unexpected name '${name}' in a filter`, { name });
+    },
+    literals: 'parameters',
+    division: 'plain',
+    windows: false,
+  });
 }
 
 function bindReference(ref: ItemReference, scope: ModelScope, ctx: BindContext, metrics: MetricReferenceBinder): SqlExpr {

@@ -56,7 +56,7 @@ combine AS (
 compute_bookings_growth AS (
   SELECT
     metric_time__day AS metric_time__day,
-    CAST((bookings - bookings_2) * 1 AS DOUBLE PRECISION) / CAST(NULLIF(NULLIF(bookings_2, 0), 0) AS DOUBLE PRECISION) AS bookings_growth
+    CAST((bookings - bookings_2) * CAST(1 AS NUMERIC) AS DOUBLE PRECISION) / CAST(NULLIF(NULLIF(bookings_2, 0), 0) AS DOUBLE PRECISION) AS bookings_growth
   FROM combine
 )
 SELECT
