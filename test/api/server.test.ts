@@ -95,6 +95,46 @@ describe('server behaviour', () => {
   });
 });
 
+describe('client disconnects', () => {
+  it('cancel the running statement on the warehouse', async () => {
+    const t = await startTestServer({}, { publish: false });
+    try {
+      const client = new Client({ connectionString: t.db.url });
+      await client.connect();
+      await client.query("CREATE TABLE public.slow_things (ds date); INSERT INTO public.slow_things SELECT DATE '2020-01-01' FROM generate_series(1, 10)");
+      await t.server.services.store.publish({ files: [{ path: 'slow.yml', content: SLOW }], author: 'test' });
+      await t.server.services.registry.refresh();
+      const address = t.server.httpServer.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const running = () =>
+        client
+          .query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()")
+          .then((r) => r.rows[0].n as number);
+      const controller = new AbortController();
+      const request = fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ query(input: { metrics: ["slow_sum"] }) { rows } }' }),
+        signal: controller.signal,
+      }).catch((error: Error) => error);
+      for (let i = 0; i < 50 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await running()).toBe(1);
+      controller.abort();
+      expect(await request).toHaveProperty('name', 'AbortError');
+      // Ten rows of 0.8 s each would run for 8 s; the statement is gone well before that.
+      let left = 1;
+      for (let i = 0; i < 100 && left > 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        left = await running();
+      }
+      expect(left).toBe(0);
+      await client.end();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets requests in flight finish, then refuses new ones', async () => {
     const t = await startTestServer({}, { publish: false });
