@@ -1,5 +1,5 @@
 import { AuditLog } from '../audit/AuditLog';
-import { UserError, isUserError } from '../errors';
+import { isUserError } from '../errors';
 import type { DefinitionRegistry } from '../metadata/DefinitionRegistry';
 import { planQuery, type MetricRequest, type PlannedQuery } from '../planner';
 import { explainPlan } from '../planner/explain';
@@ -82,10 +82,8 @@ export class QueryService {
   }
 
   /** The plan and SQL for a request, without running it. */
-  explain(request: MetricRequest, ctx: QueryContext, version?: number) {
+  explain(request: MetricRequest, ctx: QueryContext) {
     const defs = this.registry.current();
-    if (version !== undefined && version !== defs.version)
-      throw new UserError('INVALID_QUERY', 'explain runs on the current version', { version });
     const planned = planQuery(defs.graph, request, { defaultSchema: this.options.defaultSchema });
     const visible = canSeeSql(ctx.principal);
     return { ...explainPlan(planned), sql: visible ? planned.sql.text : null, parameters: visible ? planned.sql.values : null, definitionVersion: defs.version };

@@ -139,7 +139,7 @@ export class Warehouse {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await client.query('BEGIN READ ONLY');
-      if (options.timeoutMs) await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
+      if (options.timeoutMs) await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.floor(options.timeoutMs)))]);
       this.statements++;
       const started = Date.now();
       const result = await client.query({ text: statement.text, values: [...statement.values], rowMode: 'array' });
