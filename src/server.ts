@@ -16,7 +16,7 @@ import { Warehouse } from './execution/warehouse';
 import type { Context, Services } from './graphql/context';
 import { maskErrors, toGraphQLError } from './graphql/errors';
 import { graphiqlAssets, graphiqlPage } from './graphql/graphiql';
-import { metricValuesLoader } from './graphql/loaders';
+import { metricHistoryLoader, metricValuesLoader } from './graphql/loaders';
 import { costLimit, depthLimit } from './graphql/limits';
 import { graphqlSchema } from './graphql/schema';
 import { ServerMetrics } from './observability';
@@ -147,6 +147,7 @@ export async function startServer(config: Config, options: { logger?: Logger; se
             definitions ??= services.registry.current();
             return definitions;
           },
+          metricHistory: metricHistoryLoader(services.store),
           metricValues: metricValuesLoader(services.queries, () => ({
             principal,
             requestId,

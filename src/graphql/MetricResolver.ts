@@ -60,7 +60,7 @@ export class MetricResolver {
 
   @FieldResolver(() => [HistoryEntry], { description: 'Every version that added, changed or removed it, newest first' })
   async history(@Root() metric: Metric, @Ctx() ctx: Context): Promise<HistoryEntry[]> {
-    const entries = await ctx.services.store.history('metric', metric.name);
+    const entries = await ctx.metricHistory.load(metric.name);
     return entries.map((h) => ({
       version: h.versionNumber,
       changeType: h.changeType,
@@ -73,7 +73,7 @@ export class MetricResolver {
 
   @FieldResolver(() => Int, { nullable: true, description: 'The last version at or before this one that changed it' })
   async lastChangedIn(@Root() metric: Metric, @Ctx() ctx: Context): Promise<number | null> {
-    const entries = await ctx.services.store.history('metric', metric.name);
+    const entries = await ctx.metricHistory.load(metric.name);
     return entries.find((h) => h.versionNumber <= metric.version)?.versionNumber ?? null;
   }
 

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/AuditLog';
 import type { QueryService } from '../execution/QueryService';
 import type { Warehouse } from '../execution/warehouse';
 import type { ActiveDefinitions, DefinitionRegistry } from '../metadata/DefinitionRegistry';
-import type { DefinitionStore } from '../metadata/DefinitionStore';
+import type { DefinitionStore, MetricHistoryEntry } from '../metadata/DefinitionStore';
 import type { Principal } from '../security/principal';
 import type DataLoader from 'dataloader';
 import type { MetricValues, ValuesKey } from './loaders';
@@ -28,4 +28,6 @@ export interface Context {
   definitions(): ActiveDefinitions;
   /** Batches metric values of one operation into as few statements as possible. */
   readonly metricValues: DataLoader<ValuesKey, MetricValues, string>;
+  /** Batches metric histories of one operation into one query. */
+  readonly metricHistory: DataLoader<string, MetricHistoryEntry[]>;
 }

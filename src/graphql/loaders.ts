@@ -1,6 +1,15 @@
 import DataLoader from 'dataloader';
 import type { Answer, QueryContext, QueryService } from '../execution/QueryService';
+import type { MetricHistoryEntry, DefinitionStore } from '../metadata/DefinitionStore';
 import type { MetricRequest } from '../planner';
+
+/** The change history of every metric an operation asks about, in one query. */
+export function metricHistoryLoader(store: DefinitionStore): DataLoader<string, MetricHistoryEntry[]> {
+  return new DataLoader(async (names) => {
+    const byName = await store.historyOf('metric', names);
+    return names.map((n) => byName.get(n) ?? []);
+  });
+}
 
 /** One metric's values under a request shape (everything but the metric names). */
 export interface ValuesKey {

@@ -151,7 +151,13 @@ export class DefinitionStore {
 
   /** Changes that touched one object, newest first. */
   async history(kind: ObjectKind, name: string): Promise<MetricHistoryEntry[]> {
+    return (await this.historyOf(kind, [name])).get(name) ?? [];
+  }
+
+  /** Changes that touched each of several objects (one query), newest first. */
+  async historyOf(kind: ObjectKind, names: readonly string[]): Promise<Map<string, MetricHistoryEntry[]>> {
     const rows: Array<{
+      name: string;
       version_number: number;
       change_type: MetricHistoryEntry['changeType'];
       fields: MetricHistoryEntry['fields'];
@@ -159,21 +165,25 @@ export class DefinitionStore {
       message: string;
       created_at: Date;
     }> = await this.dataSource.query(
-      `SELECT c.version_number, c.change_type, c.fields, v.author, v.message, v.created_at
+      `SELECT c.name, c.version_number, c.change_type, c.fields, v.author, v.message, v.created_at
          FROM northstar.definition_change c
          JOIN northstar.definition_version v ON v.number = c.version_number
-        WHERE c.kind = $1 AND c.name = $2
-        ORDER BY c.version_number DESC`,
-      [kind, name],
+        WHERE c.kind = $1 AND c.name = ANY($2::text[])
+        ORDER BY c.name, c.version_number DESC`,
+      [kind, [...names]],
     );
-    return rows.map((r) => ({
-      versionNumber: r.version_number,
-      changeType: r.change_type,
-      fields: r.fields,
-      author: r.author,
-      message: r.message,
-      createdAt: r.created_at,
-    }));
+    const out = new Map<string, MetricHistoryEntry[]>(names.map((n) => [n, []]));
+    for (const r of rows) {
+      out.get(r.name)!.push({
+        versionNumber: r.version_number,
+        changeType: r.change_type,
+        fields: r.fields,
+        author: r.author,
+        message: r.message,
+        createdAt: r.created_at,
+      });
+    }
+    return out;
   }
 
   /** A metric as it was at a version (the head when omitted), or null if it did not exist. */

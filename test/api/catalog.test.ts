@@ -41,6 +41,18 @@ describe('catalog API', () => {
     expect(metric.history).toEqual([{ version: 1, changeType: 'added', author: 'test' }]);
   });
 
+  it('reads the history of every listed metric with one query', async () => {
+    const spy = jest.spyOn(t.server.services.store, 'historyOf');
+    try {
+      const { metrics } = await data('{ metrics { name lastChangedIn history { version changeType } } }');
+      expect(metrics.length).toBe(t.server.services.registry.current().graph.metrics.size);
+      for (const m of metrics) expect(m).toMatchObject({ lastChangedIn: 1, history: [{ version: 1, changeType: 'added' }] });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('answers which dimensions fit several metrics, and which metrics fit dimensions', async () => {
     const { dimensions } = await data('{ dimensions(metrics: ["bookings", "visits"]) { name } }');
     const names = dimensions.map((d: { name: string }) => d.name);
