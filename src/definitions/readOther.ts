@@ -1,3 +1,4 @@
+import { FilterSyntaxError, parseExpression } from './filter/parser';
 import { checkName, parseGranularity } from './names';
 import { MapReader, type ReadContext } from './reader';
 import { readFilters } from './readMetrics';
@@ -54,29 +55,22 @@ export function readSavedQuery(node: YNode, ctx: ReadContext): SavedQueryDef | n
 export function groupByItemName(text: string): string | null {
   const trimmed = text.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
   if (/^[A-Za-z0-9_]+$/.test(trimmed)) return trimmed.toLowerCase();
-  const call = /^(Dimension|TimeDimension|Entity|Metric)\((.*)\)((?:\.\w+\([^)]*\))*)$/.exec(trimmed);
-  if (!call) return null;
-  const args = [...call[2]!.matchAll(/(?:(\w+)\s*=\s*)?(\[[^\]]*\]|'[^']*'|"[^"]*")/g)].map((a) => ({
-    key: a[1] ?? null,
-    value: a[2]!,
-  }));
-  const strip = (v: string) => v.replace(/^['"]|['"]$/g, '');
-  const positional = args.filter((a) => a.key === null).map((a) => strip(a.value));
-  const named = Object.fromEntries(args.filter((a) => a.key !== null).map((a) => [a.key!, a.value]));
-  const entityPath = named['entity_path']
-    ? [...named['entity_path'].matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]!)
-    : [];
-  const base = positional[0];
-  if (!base) return null;
-  let grain = positional[1] ?? (named['time_granularity_name'] ? strip(named['time_granularity_name']) : undefined);
-  let datePart = named['date_part_name'] ? strip(named['date_part_name']) : undefined;
-  for (const method of call[3]!.matchAll(/\.(\w+)\(\s*['"]([^'"]*)['"]\s*\)/g)) {
-    if (method[1] === 'grain') grain = method[2];
-    if (method[1] === 'date_part') datePart = method[2];
+  // The same template language as filters: parse it, then name the item it refers to.
+  let expr;
+  try {
+    expr = parseExpression(`{{ ${trimmed} }}`);
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) return null;
+    throw error;
   }
-  const parts = [...entityPath, base];
-  if (datePart) parts.push(`extract_${datePart.toLowerCase()}`);
-  else if (grain) parts.push(grain.toLowerCase());
+  if (expr.kind !== 'ref') return null;
+  const ref = expr.ref;
+  if (ref.type === 'metric') return ref.name;
+  const parts = [...ref.entityPath, ref.name];
+  if (ref.type !== 'entity') {
+    if (ref.datePart) parts.push(`extract_${ref.datePart}`);
+    else if (ref.grain) parts.push(ref.grain);
+  }
   return parts.join('__');
 }
 
@@ -84,8 +78,7 @@ function orderByItemName(text: string): string {
   const trimmed = text.trim();
   const descending = /\.descending\(\s*True\s*\)/i.test(trimmed) || trimmed.startsWith('-');
   const withoutFlag = trimmed.replace(/\.descending\([^)]*\)/i, '').replace(/^-/, '');
-  const metric = /^Metric\(\s*['"]([^'"]+)['"]\s*\)$/.exec(withoutFlag);
-  const name = metric ? metric[1]! : groupByItemName(withoutFlag) ?? withoutFlag;
+  const name = groupByItemName(withoutFlag) ?? withoutFlag;
   return descending ? `-${name}` : name;
 }
 
